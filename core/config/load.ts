@@ -1,0 +1,276 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../errors/user-error.js';
+import { type Env, envSchema } from './schema.js';
+
+/** The repository root (this file lives at core/config/ in the sources and dist/core/config/ when built). */
+export const REPO_ROOT = (() => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const up = here.includes(`${join('dist', 'core')}`) ? '../../..' : '../..';
+  return resolve(here, up);
+})();
+
+export interface MysqlEndpoint {
+  external: boolean;
+  host: string;
+  port: number;
+  /** The application user: seeds, the workload generator, reconcile, tests. */
+  user: string;
+  password: string;
+  /** The user Debezium captures with (replication grants). */
+  captureUser: string;
+  capturePassword: string;
+}
+
+export interface StarlingConfig {
+  env: Env;
+  home: string;
+  /** Where MariaDB and PostgreSQL keep their data; may differ from home (see infra/stack/paths.ts). */
+  dataDir: string | undefined;
+  softcartDir: string | undefined;
+  mysql: MysqlEndpoint;
+  postgres: {
+    external: boolean;
+    port: number;
+    /** Server-level URL (no database); the local stack's is the `starling` superuser. */
+    serverUrl: string;
+    stagingUrl: string;
+    warehouseUrl: string;
+    registryDbUrl: string;
+  };
+  kafka: { external: boolean; brokers: string[]; port: number; controllerPort: number };
+  connect: { external: boolean; url: string; port: number };
+  registry: { external: boolean; url: string; ccompatUrl: string; port: number; managementPort: number };
+  mongodb: { url: string } | undefined;
+  db2: { url: string } | undefined;
+  http: { host: string; port: number };
+  topics: { prefix: string; partitions: number; retentionMs: number; sourceDatabases: string[] };
+  heaps: { kafka: string; connect: string; registry: string };
+  /** Every secret value in this config, so log and error text can be scrubbed of them. */
+  secrets: string[];
+}
+
+export const LOCAL_PG_USER = 'starling';
+export const LOCAL_PG_PASSWORD = 'starling';
+export const LOCAL_MYSQL_USER = 'starling';
+export const LOCAL_MYSQL_PASSWORD = 'starling';
+export const LOCAL_CAPTURE_USER = 'starling_cdc';
+export const LOCAL_CAPTURE_PASSWORD = 'starling_cdc';
+
+/** KEY=VALUE lines (# comments) or a JSON object. */
+export function parseConfigFile(text: string, path: string): Record<string, string> {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch (e) {
+      throw new ConfigError([`${path}: not valid JSON (${(e as Error).message})`]);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError([`${path}: must hold a JSON object of STARLING_* keys`]);
+    }
+    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+  }
+  const out: Record<string, string> = {};
+  const problems: string[] = [];
+  trimmed.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const eq = line.indexOf('=');
+    if (eq <= 0) {
+      problems.push(`${path}:${i + 1}: expected KEY=VALUE`);
+      return;
+    }
+    out[line.slice(0, eq).trim()] = line
+      .slice(eq + 1)
+      .trim()
+      .replace(/^(['"])(.*)\1$/, '$2');
+  });
+  if (problems.length) throw new ConfigError(problems);
+  return out;
+}
+
+function withDatabase(serverUrl: string, db: string): string {
+  const u = new URL(serverUrl);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+/**
+ * Reads and validates the configuration. Throws ConfigError listing every problem at once.
+ * `source` defaults to process.env; tests pass their own.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): StarlingConfig {
+  let raw: Record<string, string | undefined> = {};
+  const file = source.STARLING_CONFIG_FILE;
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ConfigError([
+        `STARLING_CONFIG_FILE: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`,
+      ]);
+    }
+    raw = parseConfigFile(text, file);
+  }
+  const problems: string[] = [];
+  for (const key of Object.keys(raw)) {
+    if (!(key in envSchema.shape)) problems.push(`${file}: unknown key ${key}`);
+  }
+  for (const [k, v] of Object.entries(source)) {
+    if (k.startsWith('STARLING_') && k !== 'STARLING_CONFIG_FILE' && !(k in envSchema.shape)) {
+      problems.push(`${k}: unknown setting (known: ${Object.keys(envSchema.shape).join(', ')})`);
+    } else if (k in envSchema.shape && v !== undefined && v !== '') raw[k] = v;
+  }
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
+  const env = parsed.data;
+  return resolveConfig(env);
+}
+
+const URL_KEYS = [
+  'STARLING_POSTGRES_URL',
+  'STARLING_STAGING_URL',
+  'STARLING_WAREHOUSE_URL',
+  'STARLING_DB2_URL',
+  'STARLING_MONGODB_URL',
+  'STARLING_CONNECT_URL',
+  'STARLING_REGISTRY_URL',
+] as const;
+
+function resolveConfig(env: Env): StarlingConfig {
+  const problems: string[] = [];
+  const home = env.STARLING_HOME
+    ? isAbsolute(env.STARLING_HOME)
+      ? env.STARLING_HOME
+      : resolve(env.STARLING_HOME)
+    : join(REPO_ROOT, '.starling');
+  const secrets: string[] = [];
+  const localhost = '127.0.0.1';
+
+  let mysql: MysqlEndpoint;
+  if (env.STARLING_MYSQL_URL) {
+    const u = new URL(env.STARLING_MYSQL_URL);
+    const user = decodeURIComponent(u.username);
+    const password = decodeURIComponent(u.password);
+    if (!user) problems.push('STARLING_MYSQL_URL: must name a user (mysql://user:password@host:port)');
+    if (password) secrets.push(password);
+    mysql = {
+      external: true,
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user,
+      password,
+      captureUser: user,
+      capturePassword: password,
+    };
+  } else {
+    mysql = {
+      external: false,
+      host: localhost,
+      port: env.STARLING_MARIADB_PORT,
+      user: LOCAL_MYSQL_USER,
+      password: LOCAL_MYSQL_PASSWORD,
+      captureUser: LOCAL_CAPTURE_USER,
+      capturePassword: LOCAL_CAPTURE_PASSWORD,
+    };
+  }
+
+  const pgExternal = Boolean(env.STARLING_POSTGRES_URL);
+  const serverUrl =
+    env.STARLING_POSTGRES_URL ??
+    `postgres://${LOCAL_PG_USER}:${LOCAL_PG_PASSWORD}@${localhost}:${env.STARLING_POSTGRES_PORT}/postgres`;
+  for (const key of URL_KEYS) {
+    const v = env[key];
+    if (v) {
+      const p = decodeURIComponent(new URL(v).password);
+      if (p) secrets.push(p);
+    }
+  }
+  const warehouseUrl = env.STARLING_WAREHOUSE_URL ?? withDatabase(serverUrl, 'starling_warehouse');
+
+  const kafkaBrokers = env.STARLING_KAFKA_BROKERS
+    ? env.STARLING_KAFKA_BROKERS.split(',').map((b) => b.trim())
+    : [`${localhost}:${env.STARLING_KAFKA_PORT}`];
+  const registryUrl = (
+    env.STARLING_REGISTRY_URL ?? `http://${localhost}:${env.STARLING_REGISTRY_PORT}`
+  ).replace(/\/+$/, '');
+
+  const ports = [
+    'STARLING_MARIADB_PORT',
+    'STARLING_POSTGRES_PORT',
+    'STARLING_KAFKA_PORT',
+    'STARLING_CONNECT_PORT',
+    'STARLING_REGISTRY_PORT',
+    'STARLING_REGISTRY_MANAGEMENT_PORT',
+    'STARLING_KAFKA_CONTROLLER_PORT',
+    'STARLING_HTTP_PORT',
+  ] as const;
+  for (let i = 0; i < ports.length; i++) {
+    for (let j = i + 1; j < ports.length; j++) {
+      if (env[ports[i]!] === env[ports[j]!])
+        problems.push(`${ports[j]}: port ${env[ports[j]!]} is also ${ports[i]}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    env,
+    home,
+    dataDir: env.STARLING_DATA_DIR,
+    softcartDir: env.STARLING_SOFTCART_DIR,
+    mysql,
+    postgres: {
+      external: pgExternal,
+      port: pgExternal ? Number(new URL(serverUrl).port || 5432) : env.STARLING_POSTGRES_PORT,
+      serverUrl,
+      stagingUrl: env.STARLING_STAGING_URL ?? withDatabase(serverUrl, 'starling_staging'),
+      warehouseUrl,
+      registryDbUrl: withDatabase(serverUrl, 'starling_registry'),
+    },
+    kafka: {
+      external: Boolean(env.STARLING_KAFKA_BROKERS),
+      brokers: kafkaBrokers,
+      port: env.STARLING_KAFKA_PORT,
+      controllerPort: env.STARLING_KAFKA_CONTROLLER_PORT,
+    },
+    connect: {
+      external: Boolean(env.STARLING_CONNECT_URL),
+      url: (env.STARLING_CONNECT_URL ?? `http://${localhost}:${env.STARLING_CONNECT_PORT}`).replace(
+        /\/+$/,
+        '',
+      ),
+      port: env.STARLING_CONNECT_PORT,
+    },
+    registry: {
+      external: Boolean(env.STARLING_REGISTRY_URL),
+      url: registryUrl,
+      ccompatUrl: `${registryUrl}/apis/ccompat/v7`,
+      port: env.STARLING_REGISTRY_PORT,
+      managementPort: env.STARLING_REGISTRY_MANAGEMENT_PORT,
+    },
+    mongodb: env.STARLING_MONGODB_URL ? { url: env.STARLING_MONGODB_URL } : undefined,
+    db2: env.STARLING_DB2_URL ? { url: env.STARLING_DB2_URL } : undefined,
+    http: { host: env.STARLING_HTTP_HOST, port: env.STARLING_HTTP_PORT },
+    topics: {
+      prefix: env.STARLING_TOPIC_PREFIX,
+      partitions: env.STARLING_TOPIC_PARTITIONS,
+      retentionMs: env.STARLING_TOPIC_RETENTION_MS,
+      sourceDatabases: env.STARLING_SOURCE_DATABASES.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    },
+    heaps: {
+      kafka: env.STARLING_KAFKA_HEAP,
+      connect: env.STARLING_CONNECT_HEAP,
+      registry: env.STARLING_REGISTRY_HEAP,
+    },
+    secrets,
+  };
+}

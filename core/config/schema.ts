@@ -1,0 +1,80 @@
+/**
+ * One validated configuration for every Starling component.
+ *
+ * Sources, later ones winning: built-in defaults, an optional file (STARLING_CONFIG_FILE: KEY=VALUE lines
+ * or a JSON object with the same keys), then the process environment. Every problem is collected and
+ * reported at once (see load.ts); nothing here ever prints a secret.
+ *
+ * A service given by URL is external: the local stack starts nothing for it.
+ */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (s) => {
+      try {
+        return protocols.includes(new URL(s).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL with scheme ${protocols.map((p) => p.replace(':', '://')).join(' or ')}` },
+  );
+const brokerList = z.string().refine((s) => s.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())), {
+  message: 'must be a comma-separated list of host:port',
+});
+
+export const envSchema = z.object({
+  STARLING_HOME: z.string().min(1).optional(),
+  STARLING_DATA_DIR: z.string().min(1).optional(),
+  STARLING_SOFTCART_DIR: z.string().min(1).optional(),
+  STARLING_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+
+  // External services: when set, the local stack does not start the service.
+  STARLING_MYSQL_URL: url(['mysql:', 'mariadb:']).optional(),
+  STARLING_POSTGRES_URL: url(['postgres:', 'postgresql:']).optional(),
+  STARLING_STAGING_URL: url(['postgres:', 'postgresql:']).optional(),
+  STARLING_WAREHOUSE_URL: url(['postgres:', 'postgresql:', 'db2:']).optional(),
+  STARLING_KAFKA_BROKERS: brokerList.optional(),
+  STARLING_CONNECT_URL: url(['http:', 'https:']).optional(),
+  STARLING_REGISTRY_URL: url(['http:', 'https:']).optional(),
+  STARLING_MONGODB_URL: url(['mongodb:', 'mongodb+srv:']).optional(),
+  STARLING_DB2_URL: url(['db2:']).optional(),
+
+  // Ports of the local stack (non-default, so a system-wide service never collides).
+  STARLING_MARIADB_PORT: port.default(13306),
+  STARLING_POSTGRES_PORT: port.default(15432),
+  STARLING_KAFKA_PORT: port.default(19092),
+  STARLING_KAFKA_CONTROLLER_PORT: port.default(19093),
+  STARLING_CONNECT_PORT: port.default(18083),
+  STARLING_REGISTRY_PORT: port.default(18081),
+  STARLING_REGISTRY_MANAGEMENT_PORT: port.default(18082),
+  STARLING_HTTP_HOST: z.string().default('127.0.0.1'),
+  STARLING_HTTP_PORT: port.default(3000),
+
+  // Capture.
+  STARLING_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'only letters, digits, _ and - (it names Kafka topics)')
+    .default('softcart'),
+  STARLING_SOURCE_DATABASES: z.string().default('sales'),
+  STARLING_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(1),
+  STARLING_TOPIC_RETENTION_MS: z.coerce.number().int().min(-1).default(-1),
+
+  // JVM heaps of the local services.
+  STARLING_KAFKA_HEAP: z
+    .string()
+    .regex(/^\d+[mg]$/, 'like 512m or 1g')
+    .default('512m'),
+  STARLING_CONNECT_HEAP: z
+    .string()
+    .regex(/^\d+[mg]$/, 'like 512m or 1g')
+    .default('768m'),
+  STARLING_REGISTRY_HEAP: z
+    .string()
+    .regex(/^\d+[mg]$/, 'like 512m or 1g')
+    .default('384m'),
+});
+
+export type Env = z.infer<typeof envSchema>;

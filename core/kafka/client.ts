@@ -1,0 +1,68 @@
+/**
+ * The one place that imports the Kafka client (kafkajs). Everything else receives these wrappers, so the
+ * client stays replaceable and its quirks are handled once.
+ */
+import {
+  type Admin,
+  type Consumer,
+  type ConsumerConfig,
+  Kafka,
+  logLevel,
+  type Producer,
+  type ProducerConfig,
+} from 'kafkajs';
+
+export type { Admin, Consumer, EachBatchPayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
+
+export interface KafkaOptions {
+  brokers: string[];
+  clientId?: string;
+  /** kafkajs logs through console by default; Starling keeps it quiet unless asked. */
+  logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+  connectionTimeoutMs?: number;
+  retries?: number;
+}
+
+const LEVELS = {
+  nothing: logLevel.NOTHING,
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+  debug: logLevel.DEBUG,
+} as const;
+
+export function createKafka(opts: KafkaOptions): Kafka {
+  return new Kafka({
+    clientId: opts.clientId ?? 'starling',
+    brokers: opts.brokers,
+    logLevel: LEVELS[opts.logLevel ?? 'nothing'],
+    connectionTimeout: opts.connectionTimeoutMs ?? 3000,
+    retry: { retries: opts.retries ?? 5, initialRetryTime: 200, maxRetryTime: 5000 },
+  });
+}
+
+export function createProducer(kafka: Kafka, config: ProducerConfig = {}): Producer {
+  return kafka.producer({ allowAutoTopicCreation: false, ...config });
+}
+
+export function createConsumer(kafka: Kafka, config: ConsumerConfig): Consumer {
+  return kafka.consumer({ allowAutoTopicCreation: false, ...config });
+}
+
+/** True when the cluster answers a metadata request. */
+export async function kafkaReachable(brokers: string[], timeoutMs = 2000): Promise<boolean> {
+  const admin = createKafka({ brokers, retries: 0, connectionTimeoutMs: timeoutMs }).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+export type { Kafka };
+export type AdminClient = Admin;
+export type ConsumerClient = Consumer;

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { ConnectApi } from '../../connectors/connect-api.js';
+import { registerCapture } from '../../connectors/register.js';
+import { loadConfig } from '../../core/config/load.js';
+import { runCommand } from './run-command.js';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+export function connectorCommands(program: Command): void {
+  const c = program.command('connectors').description('Debezium capture connectors on Kafka Connect');
+  c.command('register')
+    .description('register (or update) the capture connectors; registering twice is harmless')
+    .action(() =>
+      runCommand(async () => {
+        for (const r of await registerCapture(loadConfig()))
+          out(`  ${r.name}: ${r.created ? 'registered' : 'updated'}`);
+        return 0;
+      }),
+    );
+  c.command('status')
+    .description('each connector and task state as Kafka Connect reports it')
+    .action(() =>
+      runCommand(async () => {
+        const api = new ConnectApi(loadConfig().connect.url);
+        let ok = true;
+        for (const name of await api.list()) {
+          const s = await api.status(name);
+          out(
+            `  ${name}: ${s.connector.state}; tasks ${s.tasks.map((t) => `${t.id}=${t.state}`).join(', ') || 'none'}`,
+          );
+          if (s.connector.state !== 'RUNNING' || s.tasks.some((t) => t.state !== 'RUNNING')) ok = false;
+        }
+        return ok ? 0 : 1;
+      }),
+    );
+}
