@@ -15,7 +15,8 @@ export function avroConverterConfig(config: StarlingConfig): Record<string, stri
     out[`${p}.apicurio.registry.url`] = `${config.registry.url}/apis/registry/v2`;
     out[`${p}.apicurio.registry.auto-register`] = 'true';
     out[`${p}.apicurio.registry.find-latest`] = 'true';
-    out[`${p}.apicurio.registry.as-confluent`] = 'true';
+    out[`${p}.apicurio.registry.id-handler`] = 'io.apicurio.registry.serde.Legacy4ByteIdHandler';
+    // Ids in the payload, not in record headers (the converter's default).
     out[`${p}.apicurio.registry.headers.enabled`] = 'false';
     out[`${p}.apicurio.registry.use-id`] = 'contentId';
   }

@@ -50,6 +50,8 @@ export function mariaDbConnectorConfig(
     'schema.history.internal.kafka.bootstrap.servers': config.kafka.brokers.join(','),
     'schema.history.internal.kafka.topic': `_starling.schema-history.${o.topicPrefix}`,
     'include.schema.changes': 'false',
+    // Record names derive from the topic; a '-' in the prefix is not a valid Avro name.
+    'schema.name.adjustment.mode': 'avro',
     // Money stays exact, unsigned BIGINT stays whole, times keep microseconds.
     'decimal.handling.mode': 'precise',
     'bigint.unsigned.handling.mode': 'precise',

@@ -1,0 +1,69 @@
+import type { RegistryClient } from './registry-client.js';
+import { type AvroType, parseAvroSchema } from './types.js';
+
+/**
+ * Confluent wire format: magic byte 0, a 4-byte big-endian schema id, then the Avro binary body.
+ * Decoding fails with a coded error (so the caller can dead-letter the record) on anything else.
+ */
+export class CodecError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'NOT_AVRO' | 'UNKNOWN_SCHEMA_ID' | 'AVRO_DECODE',
+  ) {
+    super(message);
+    this.name = 'CodecError';
+  }
+}
+
+export interface Decoded<T = unknown> {
+  schemaId: number;
+  type: AvroType;
+  value: T;
+}
+
+export class AvroCodec {
+  private readonly types = new Map<number, Promise<AvroType>>();
+
+  constructor(private readonly registry: RegistryClient) {}
+
+  private typeFor(id: number): Promise<AvroType> {
+    let t = this.types.get(id);
+    if (!t) {
+      t = this.registry.schemaById(id).then((s) => parseAvroSchema(s));
+      this.types.set(id, t);
+      t.catch(() => this.types.delete(id));
+    }
+    return t;
+  }
+
+  async decode<T = unknown>(buf: Buffer | null): Promise<Decoded<T> | null> {
+    if (buf === null || buf.length === 0) return null;
+    if (buf.length < 5 || buf[0] !== 0)
+      throw new CodecError('not in the Confluent Avro wire format', 'NOT_AVRO');
+    const schemaId = buf.readUInt32BE(1);
+    let type: AvroType;
+    try {
+      type = await this.typeFor(schemaId);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'UNKNOWN_SCHEMA_ID')
+        throw new CodecError((e as Error).message, 'UNKNOWN_SCHEMA_ID');
+      throw e; // registry unreachable: transient, the caller retries
+    }
+    try {
+      const value = type.fromBuffer(buf.subarray(5)) as T;
+      return { schemaId, type, value };
+    } catch (e) {
+      throw new CodecError(
+        `Avro body does not match schema ${schemaId}: ${(e as Error).message}`,
+        'AVRO_DECODE',
+      );
+    }
+  }
+
+  async encode(schemaId: number, value: unknown): Promise<Buffer> {
+    const type = await this.typeFor(schemaId);
+    const header = Buffer.alloc(5);
+    header.writeUInt32BE(schemaId, 1);
+    return Buffer.concat([header, type.toBuffer(value)]);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The schema registry through its Confluent-compatible API (Apicurio's /apis/ccompat/v7). Schemas are
+ * immutable per id, so every id is fetched once and cached for the life of the process.
+ */
+export class RegistryClient {
+  private readonly byId = new Map<number, Promise<string>>();
+
+  constructor(private readonly ccompatUrl: string) {}
+
+  schemaById(id: number): Promise<string> {
+    let p = this.byId.get(id);
+    if (!p) {
+      p = this.fetchSchema(id);
+      this.byId.set(id, p);
+      p.catch(() => this.byId.delete(id));
+    }
+    return p;
+  }
+
+  private async fetchSchema(id: number): Promise<string> {
+    const res = await fetch(`${this.ccompatUrl}/schemas/ids/${id}`, { signal: AbortSignal.timeout(10_000) });
+    if (res.status === 404) throw new UnknownSchemaError(id);
+    if (!res.ok) throw new Error(`registry: GET /schemas/ids/${id}: HTTP ${res.status}`);
+    return ((await res.json()) as { schema: string }).schema;
+  }
+
+  /** Registers a schema under a subject; returns its id. Idempotent for an unchanged schema. */
+  async register(subject: string, schema: object | string): Promise<number> {
+    const res = await fetch(`${this.ccompatUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ schema: typeof schema === 'string' ? schema : JSON.stringify(schema) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!res.ok) throw new Error(`registry: register ${subject}: HTTP ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { id: number }).id;
+  }
+}
+
+export class UnknownSchemaError extends Error {
+  readonly code = 'UNKNOWN_SCHEMA_ID';
+  constructor(readonly id: number) {
+    super(`schema id ${id} is not in the registry`);
+  }
+}
