@@ -80,22 +80,28 @@ export class DecimalType extends avro.types.LogicalType {
  * let through, such as a record named after a topic with '-' in it. Make them valid rather than fail a decode.
  */
 const NAMED = new Set(['record', 'error', 'enum', 'fixed']);
+const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
+const validName = (s: string) => s.replace(/[^A-Za-z0-9_.]/g, '_').replace(/(^|\.)(\d)/g, '$1_$2');
+/** A type position: a primitive, a (possibly full) name referring to a named type, or a schema object. */
+const typeRef = (v: unknown): unknown =>
+  typeof v === 'string' ? (PRIMITIVES.has(v) ? v : validName(v)) : normalize(v);
 
 function normalize(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(normalize);
+  if (Array.isArray(node)) return node.map(typeRef);
   if (!node || typeof node !== 'object') return node;
   // avsc applies the `long` registry entry to the bare name only; Debezium writes most longs in object
   // form ({"type":"long","connect.name":"io.debezium.time.MicroTimestamp"}). The raw schema keeps those
   // attributes for whoever maps types; the decoder only needs the bigint long.
   const t = (node as { type?: unknown; logicalType?: unknown }).type;
   if (t === 'long' && !('logicalType' in node) && !('name' in node)) return 'long';
-  const named = NAMED.has(String((node as { type?: unknown }).type));
+  const named = NAMED.has(String(t));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
-    out[k] =
-      named && (k === 'name' || k === 'namespace') && typeof v === 'string'
-        ? v.replace(/[^A-Za-z0-9_.]/g, '_').replace(/(^|\.)(\d)/g, '$1_$2')
-        : normalize(v);
+    if (named && (k === 'name' || k === 'namespace') && typeof v === 'string') out[k] = validName(v);
+    else if (k === 'type' || k === 'items' || k === 'values')
+      out[k] = Array.isArray(v) ? v.map(typeRef) : typeRef(v);
+    else if (k === 'fields' && Array.isArray(v)) out[k] = v.map(normalize);
+    else out[k] = v;
   }
   return out;
 }

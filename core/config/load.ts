@@ -28,6 +28,8 @@ export interface StarlingConfig {
   home: string;
   /** Where MariaDB and PostgreSQL keep their data; may differ from home (see infra/stack/paths.ts). */
   dataDir: string | undefined;
+  /** Where the resolved Maven artifacts live (default <home>/jars); several stacks may share one. */
+  jarsDir: string | undefined;
   softcartDir: string | undefined;
   mysql: MysqlEndpoint;
   postgres: {
@@ -75,7 +77,7 @@ export function parseConfigFile(text: string, path: string): Record<string, stri
   }
   const out: Record<string, string> = {};
   const problems: string[] = [];
-  trimmed.split('\n').forEach((raw, i) => {
+  text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
     const eq = line.indexOf('=');
@@ -129,9 +131,45 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): StarlingCon
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
   }
+  problems.push(...crossChecks(raw));
   if (problems.length || !parsed.success) throw new ConfigError(problems);
-  const env = parsed.data;
-  return resolveConfig(env);
+  return resolveConfig(parsed.data);
+}
+
+const PORT_KEYS = [
+  'STARLING_MARIADB_PORT',
+  'STARLING_POSTGRES_PORT',
+  'STARLING_KAFKA_PORT',
+  'STARLING_CONNECT_PORT',
+  'STARLING_REGISTRY_PORT',
+  'STARLING_REGISTRY_MANAGEMENT_PORT',
+  'STARLING_KAFKA_CONTROLLER_PORT',
+  'STARLING_HTTP_PORT',
+] as const;
+
+/**
+ * Checks that span several settings. They run on the raw values, alongside the per-setting schema, so that
+ * one message lists every problem (a port collision is not held back until a bad URL is fixed).
+ */
+function crossChecks(raw: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const ports = PORT_KEYS.map((key) => {
+    const schema = envSchema.shape[key];
+    const r = schema.safeParse(raw[key]);
+    return { key, port: r.success ? r.data : undefined };
+  });
+  for (let i = 0; i < ports.length; i++) {
+    for (let j = i + 1; j < ports.length; j++) {
+      const [a, b] = [ports[i]!, ports[j]!];
+      if (a.port !== undefined && a.port === b.port)
+        problems.push(`${b.key}: port ${b.port} is also ${a.key}`);
+    }
+  }
+  const mysqlUrl = raw.STARLING_MYSQL_URL;
+  if (mysqlUrl && URL.canParse(mysqlUrl) && !new URL(mysqlUrl).username) {
+    problems.push('STARLING_MYSQL_URL: must name a user (mysql://user:password@host:port)');
+  }
+  return problems;
 }
 
 const URL_KEYS = [
@@ -145,7 +183,6 @@ const URL_KEYS = [
 ] as const;
 
 function resolveConfig(env: Env): StarlingConfig {
-  const problems: string[] = [];
   const home = env.STARLING_HOME
     ? isAbsolute(env.STARLING_HOME)
       ? env.STARLING_HOME
@@ -159,7 +196,6 @@ function resolveConfig(env: Env): StarlingConfig {
     const u = new URL(env.STARLING_MYSQL_URL);
     const user = decodeURIComponent(u.username);
     const password = decodeURIComponent(u.password);
-    if (!user) problems.push('STARLING_MYSQL_URL: must name a user (mysql://user:password@host:port)');
     if (password) secrets.push(password);
     mysql = {
       external: true,
@@ -202,28 +238,11 @@ function resolveConfig(env: Env): StarlingConfig {
     env.STARLING_REGISTRY_URL ?? `http://${localhost}:${env.STARLING_REGISTRY_PORT}`
   ).replace(/\/+$/, '');
 
-  const ports = [
-    'STARLING_MARIADB_PORT',
-    'STARLING_POSTGRES_PORT',
-    'STARLING_KAFKA_PORT',
-    'STARLING_CONNECT_PORT',
-    'STARLING_REGISTRY_PORT',
-    'STARLING_REGISTRY_MANAGEMENT_PORT',
-    'STARLING_KAFKA_CONTROLLER_PORT',
-    'STARLING_HTTP_PORT',
-  ] as const;
-  for (let i = 0; i < ports.length; i++) {
-    for (let j = i + 1; j < ports.length; j++) {
-      if (env[ports[i]!] === env[ports[j]!])
-        problems.push(`${ports[j]}: port ${env[ports[j]!]} is also ${ports[i]}`);
-    }
-  }
-  if (problems.length) throw new ConfigError(problems);
-
   return {
     env,
     home,
     dataDir: env.STARLING_DATA_DIR,
+    jarsDir: env.STARLING_JARS_DIR,
     softcartDir: env.STARLING_SOFTCART_DIR,
     mysql,
     postgres: {

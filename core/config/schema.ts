@@ -28,6 +28,7 @@ const brokerList = z.string().refine((s) => s.split(',').every((b) => /^[^\s:,]+
 export const envSchema = z.object({
   STARLING_HOME: z.string().min(1).optional(),
   STARLING_DATA_DIR: z.string().min(1).optional(),
+  STARLING_JARS_DIR: z.string().min(1).optional(),
   STARLING_SOFTCART_DIR: z.string().min(1).optional(),
   STARLING_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 

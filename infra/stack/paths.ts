@@ -36,7 +36,7 @@ export function stackPaths(config: StarlingConfig): StackPaths {
   const home = config.home;
   const p = {
     home,
-    jars: join(home, 'jars'),
+    jars: config.jarsDir ?? join(home, 'jars'),
     logs: join(home, 'logs'),
     run: join(home, 'run'),
     conf: join(home, 'conf'),
