@@ -171,7 +171,7 @@ describe('loadConfig problems', () => {
 
   it('reports an external MySQL URL without a user', () => {
     const err = configError(() => loadConfig({ STARLING_MYSQL_URL: 'mysql://db:3306' }));
-    expect(err.problems).toEqual([expect.stringMatching(/^STARLING_MYSQL_URL: must name a user/)]);
+    expect(err.problems).toEqual([expect.stringMatching(/^STARLING_MYSQL_URL: must include the user name/)]);
   });
 
   it('reports a port collision together with schema problems (every problem at once)', () => {

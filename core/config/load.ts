@@ -166,8 +166,11 @@ function crossChecks(raw: Record<string, string | undefined>): string[] {
     }
   }
   const mysqlUrl = raw.STARLING_MYSQL_URL;
-  if (mysqlUrl && URL.canParse(mysqlUrl) && !new URL(mysqlUrl).username) {
-    problems.push('STARLING_MYSQL_URL: must name a user (mysql://user:password@host:port)');
+  if (mysqlUrl && URL.canParse(mysqlUrl)) {
+    const u = new URL(mysqlUrl);
+    if (['mysql:', 'mariadb:'].includes(u.protocol) && !u.username) {
+      problems.push('STARLING_MYSQL_URL: must include the user name and password to connect with');
+    }
   }
   return problems;
 }

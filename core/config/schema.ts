@@ -9,7 +9,11 @@
  */
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(1).max(65535);
+const port = z.coerce
+  .number({ error: 'must be a port number (1-65535)' })
+  .int({ error: 'must be a port number (1-65535)' })
+  .min(1, { error: 'must be a port number (1-65535)' })
+  .max(65535, { error: 'must be a port number (1-65535)' });
 const url = (protocols: string[]) =>
   z.string().refine(
     (s) => {
