@@ -13,7 +13,10 @@ export async function registerCapture(config: StarlingConfig): Promise<Registrat
   const api = new ConnectApi(config.connect.url);
   const opts = defaultCaptureOptions(config);
   const connectorConfig = mariaDbConnectorConfig(config, opts);
-  const errors = await api.validate(connectorConfig['connector.class']!, connectorConfig);
+  const errors = await api.validate(connectorConfig['connector.class']!, {
+    name: opts.name,
+    ...connectorConfig,
+  });
   if (errors.length) {
     throw new UserError(
       `Kafka Connect rejects the MariaDB connector config:\n${errors.map((e) => `  - ${e}`).join('\n')}`,
@@ -21,5 +24,36 @@ export async function registerCapture(config: StarlingConfig): Promise<Registrat
     );
   }
   const created = await api.upsert(opts.name, connectorConfig);
+  await waitRunning(api, opts.name, 60_000);
   return [{ name: opts.name, created }];
+}
+
+/** Waits until the connector and all its tasks run; a FAILED one is reported with Connect's trace. */
+async function waitRunning(api: ConnectApi, name: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'not yet reported';
+  while (Date.now() < deadline) {
+    const s = await api.status(name).catch(() => undefined);
+    if (s) {
+      const failed = [s.connector, ...s.tasks].find((x) => x.state === 'FAILED');
+      if (failed) {
+        throw new UserError(
+          `connector ${name} FAILED:\n${(failed.trace ?? '').split('\n').slice(0, 8).join('\n')}`,
+          'CONNECTOR_FAILED',
+        );
+      }
+      if (
+        s.connector.state === 'RUNNING' &&
+        s.tasks.length > 0 &&
+        s.tasks.every((t) => t.state === 'RUNNING')
+      )
+        return;
+      last = `${s.connector.state}; tasks ${s.tasks.map((t) => t.state).join(', ') || 'none'}`;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new UserError(
+    `connector ${name} is not running after ${timeoutMs / 1000} s (${last})`,
+    'CONNECTOR_NOT_RUNNING',
+  );
 }

@@ -48,6 +48,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api.delete(opts.name);
+  const admin = createKafka({ brokers: config.kafka.brokers }).admin();
+  await admin.connect();
+  const mine = (await admin.listTopics()).filter((t) => t.includes(opts.topicPrefix));
+  await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+  await admin.disconnect();
   const conn = await mysqlConnection(config);
   await conn.query(`DROP DATABASE IF EXISTS \`${db}\``);
   await conn.end();
