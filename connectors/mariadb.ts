@@ -56,6 +56,8 @@ export function mariaDbConnectorConfig(
     'decimal.handling.mode': 'precise',
     'bigint.unsigned.handling.mode': 'precise',
     'time.precision.mode': 'adaptive_time_microseconds',
+    // The adjuster reads years 0-99 as two-digit years (0001-01-01 would arrive as 2001-01-01).
+    'enable.time.adjuster': 'false',
     'snapshot.mode': 'initial',
     // Incremental snapshots (starling backfill) are requested through this table.
     'signal.data.collection': `${signalDb}.debezium_signal`,

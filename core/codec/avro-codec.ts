@@ -18,18 +18,25 @@ export class CodecError extends Error {
 export interface Decoded<T = unknown> {
   schemaId: number;
   type: AvroType;
+  /** The schema as the registry holds it (JSON), with every attribute (connect.name, defaults, ...). */
+  schema: Record<string, unknown>;
   value: T;
 }
 
+interface Compiled {
+  type: AvroType;
+  schema: Record<string, unknown>;
+}
+
 export class AvroCodec {
-  private readonly types = new Map<number, Promise<AvroType>>();
+  private readonly types = new Map<number, Promise<Compiled>>();
 
   constructor(private readonly registry: RegistryClient) {}
 
-  private typeFor(id: number): Promise<AvroType> {
+  private typeFor(id: number): Promise<Compiled> {
     let t = this.types.get(id);
     if (!t) {
-      t = this.registry.schemaById(id).then((s) => parseAvroSchema(s));
+      t = this.registry.schemaById(id).then((s) => ({ type: parseAvroSchema(s), schema: JSON.parse(s) }));
       this.types.set(id, t);
       t.catch(() => this.types.delete(id));
     }
@@ -41,17 +48,17 @@ export class AvroCodec {
     if (buf.length < 5 || buf[0] !== 0)
       throw new CodecError('not in the Confluent Avro wire format', 'NOT_AVRO');
     const schemaId = buf.readUInt32BE(1);
-    let type: AvroType;
+    let compiled: Compiled;
     try {
-      type = await this.typeFor(schemaId);
+      compiled = await this.typeFor(schemaId);
     } catch (e) {
       if ((e as { code?: string }).code === 'UNKNOWN_SCHEMA_ID')
         throw new CodecError((e as Error).message, 'UNKNOWN_SCHEMA_ID');
       throw e; // registry unreachable: transient, the caller retries
     }
     try {
-      const value = type.fromBuffer(buf.subarray(5)) as T;
-      return { schemaId, type, value };
+      const value = compiled.type.fromBuffer(buf.subarray(5)) as T;
+      return { schemaId, type: compiled.type, schema: compiled.schema, value };
     } catch (e) {
       throw new CodecError(
         `Avro body does not match schema ${schemaId}: ${(e as Error).message}`,
@@ -61,7 +68,7 @@ export class AvroCodec {
   }
 
   async encode(schemaId: number, value: unknown): Promise<Buffer> {
-    const type = await this.typeFor(schemaId);
+    const { type } = await this.typeFor(schemaId);
     const header = Buffer.alloc(5);
     header.writeUInt32BE(schemaId, 1);
     return Buffer.concat([header, type.toBuffer(value)]);

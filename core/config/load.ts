@@ -49,6 +49,7 @@ export interface StarlingConfig {
   http: { host: string; port: number };
   topics: { prefix: string; partitions: number; retentionMs: number; sourceDatabases: string[] };
   heaps: { kafka: string; connect: string; registry: string };
+  staging: { group: string; topics: RegExp; retryWindowMs: number; killAfterWrites: number | undefined };
   /** Every secret value in this config, so log and error text can be scrubbed of them. */
   secrets: string[];
 }
@@ -287,6 +288,16 @@ function resolveConfig(env: Env): StarlingConfig {
       sourceDatabases: env.STARLING_SOURCE_DATABASES.split(',')
         .map((s) => s.trim())
         .filter(Boolean),
+    },
+    staging: {
+      group: env.STARLING_STAGING_GROUP,
+      // Default: every raw topic under the prefix (<prefix>.<database>.<table>).
+      topics: new RegExp(
+        env.STARLING_STAGING_TOPICS ??
+          `^${env.STARLING_TOPIC_PREFIX.replaceAll('-', '\\-')}\\.[^.]+\\.[^.]+$`,
+      ),
+      retryWindowMs: env.STARLING_RETRY_WINDOW_MS,
+      killAfterWrites: env.STARLING_FAULT_KILL_AFTER_WRITES,
     },
     heaps: {
       kafka: env.STARLING_KAFKA_HEAP,

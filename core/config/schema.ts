@@ -67,6 +67,25 @@ export const envSchema = z.object({
   STARLING_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(1),
   STARLING_TOPIC_RETENTION_MS: z.coerce.number().int().min(-1).default(-1),
 
+  // Sinks.
+  STARLING_STAGING_GROUP: z.string().min(1).default('starling-staging'),
+  /** Regular expression of the raw topics the staging sink mirrors (default: every table under the prefix). */
+  STARLING_STAGING_TOPICS: z
+    .string()
+    .refine((s) => {
+      try {
+        new RegExp(s);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a valid regular expression')
+    .optional(),
+  /** How long a transient failure (database or registry down) is retried before the sink gives up. */
+  STARLING_RETRY_WINDOW_MS: z.coerce.number().int().min(1000).default(600_000),
+  /** Testing hook: the sink SIGKILLs itself after this many written batches, before committing offsets. */
+  STARLING_FAULT_KILL_AFTER_WRITES: z.coerce.number().int().min(1).optional(),
+
   // JVM heaps of the local services.
   STARLING_KAFKA_HEAP: z
     .string()

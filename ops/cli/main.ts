@@ -1,5 +1,8 @@
 import { Command } from 'commander';
 import { connectorCommands } from './connectors.js';
+import { loadCommands } from './load.js';
+import { runCommands } from './run.js';
+import { seedCommands } from './seed.js';
 import { stackCommands } from './stack.js';
 
 const program = new Command('starling')
@@ -7,4 +10,7 @@ const program = new Command('starling')
   .showHelpAfterError();
 stackCommands(program);
 connectorCommands(program);
+seedCommands(program);
+loadCommands(program);
+runCommands(program);
 await program.parseAsync(process.argv);

@@ -1,0 +1,89 @@
+/**
+ * STAND-IN for the Debezium MongoDB connector, for the local demo only: no MongoDB server can run on these
+ * machines, so this writes the catalog to Kafka exactly as the connector's initial snapshot would (same
+ * topic, Avro schemas, subjects, key and value bytes in the Confluent wire format). Everything downstream
+ * (the staging sink, the conform processors) cannot tell the difference. With a real MongoDB, seed it with
+ * mongo.ts and register connectors/mongodb.ts instead; never run both against one topic prefix.
+ */
+import { AvroCodec } from '../../core/codec/avro-codec.js';
+import { RegistryClient } from '../../core/codec/registry-client.js';
+import { loadConfig, type StarlingConfig } from '../../core/config/load.js';
+import { createKafka, createProducer } from '../../core/kafka/client.js';
+import { mongoKeySchema, mongoTopic, mongoValueSchema } from '../../sinks/envelope/mongodb-schema.js';
+import { catalogSnapshotEvents, type SnapshotOptions } from './debezium-event.js';
+
+export interface StandinOptions extends SnapshotOptions {
+  config?: StarlingConfig;
+}
+
+export interface StandinResult {
+  topic: string;
+  keySchemaId: number;
+  valueSchemaId: number;
+  events: number;
+}
+
+/** Publishes one Debezium-format snapshot read event per catalog document. */
+export async function publishCatalogSnapshot(
+  docs: Array<Record<string, unknown>>,
+  opts: StandinOptions,
+): Promise<StandinResult> {
+  const config = opts.config ?? loadConfig();
+  const db = opts.db ?? 'catalog';
+  const collection = opts.collection ?? 'electronics';
+  const topic = mongoTopic(opts.topicPrefix, db, collection);
+  const events = catalogSnapshotEvents(docs, { ...opts, db, collection });
+
+  // The subjects the Apicurio converter registers under (TopicNameStrategy): <topic>-key, <topic>-value.
+  const registry = new RegistryClient(config.registry.ccompatUrl);
+  const keySchemaId = await registry.register(
+    `${topic}-key`,
+    mongoKeySchema(opts.topicPrefix, db, collection),
+  );
+  const valueSchemaId = await registry.register(
+    `${topic}-value`,
+    mongoValueSchema(opts.topicPrefix, db, collection),
+  );
+  const codec = new AvroCodec(registry);
+  const messages = await Promise.all(
+    events.map(async (e) => ({
+      key: await codec.encode(keySchemaId, e.key),
+      value: await codec.encode(valueSchemaId, e.value),
+    })),
+  );
+
+  const kafka = createKafka({ brokers: config.kafka.brokers });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    // Debezium's topic.creation settings (connectors/mongodb.ts); the broker's default replication factor.
+    if (!(await admin.listTopics()).includes(topic)) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic,
+            numPartitions: config.topics.partitions,
+            configEntries: [
+              { name: 'cleanup.policy', value: 'delete' },
+              { name: 'retention.ms', value: String(config.topics.retentionMs) },
+            ],
+          },
+        ],
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+
+  const producer = createProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    // Keyed like the connector, so the default partitioner (murmur2, as Kafka's Java client) picks the same partition.
+    for (let i = 0; i < messages.length; i += 500)
+      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500) });
+  } finally {
+    await producer.disconnect();
+  }
+  return { topic, keySchemaId, valueSchemaId, events: messages.length };
+}

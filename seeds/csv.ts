@@ -1,0 +1,70 @@
+import { ParseProblems, toDatetime, toDecimal, toInt } from './parse-errors.js';
+import type { EtlRow, OltpRow } from './rows.js';
+
+/** The course files hold no quoted fields, so a split on commas is exact; a BOM and CRLFs are tolerated. */
+function lines(text: string): { line: number; fields: string[] }[] {
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  return body
+    .split(/\r?\n/)
+    .map((l, i) => ({ line: i + 1, raw: l }))
+    .filter((l) => l.raw.trim() !== '')
+    .map((l) => ({ line: l.line, fields: l.raw.split(',') }));
+}
+
+/** oltpdata.csv: no header; product_id, customer_id, price, quantity, timestamp. */
+export function parseOltpCsv(text: string, file = 'oltpdata.csv'): OltpRow[] {
+  const problems = new ParseProblems(file);
+  const rows = lines(text).map(({ line, fields }) => {
+    if (fields.length !== 5) problems.add(line, `expected 5 fields, found ${fields.length}`);
+    const [p = '', c = '', price = '', q = '', ts = ''] = fields;
+    return {
+      productId: toInt(p, 'product_id', line, problems),
+      customerId: toInt(c, 'customer_id', line, problems),
+      price: toDecimal(price, 'price', line, problems),
+      quantity: toInt(q, 'quantity', line, problems),
+      timestamp: toDatetime(ts, 'timestamp', line, problems),
+    };
+  });
+  problems.throwIfAny();
+  return rows;
+}
+
+/**
+ * sales.csv (ETL module): header `rowid, product_id, customer_id, price, quantity,timestamp` with spaces
+ * after some commas, and timestamps with a leading space; fields are trimmed.
+ */
+export function parseEtlCsv(text: string, file = 'sales.csv'): EtlRow[] {
+  const problems = new ParseProblems(file);
+  const all = lines(text);
+  const header = all[0]?.fields.map((f) => f.trim()).join(',');
+  if (header !== 'rowid,product_id,customer_id,price,quantity,timestamp')
+    problems.add(all[0]?.line ?? 1, `unexpected header "${header ?? ''}"`);
+  const rows = all.slice(1).map(({ line, fields }) => {
+    if (fields.length !== 6) problems.add(line, `expected 6 fields, found ${fields.length}`);
+    const [r = '', p = '', c = '', price = '', q = '', ts = ''] = fields;
+    return {
+      rowid: toInt(r, 'rowid', line, problems),
+      productId: toInt(p, 'product_id', line, problems),
+      customerId: toInt(c, 'customer_id', line, problems),
+      price: toDecimal(price, 'price', line, problems),
+      quantity: toInt(q, 'quantity', line, problems),
+      timestamp: toDatetime(ts, 'timestamp', line, problems),
+    };
+  });
+  problems.throwIfAny();
+  return rows;
+}
+
+/** DimCountry.csv: header `countryid,country` after a UTF-8 BOM; returns the names ordered by countryid. */
+export function parseCountryCsv(text: string, file = 'DimCountry.csv'): string[] {
+  const problems = new ParseProblems(file);
+  const all = lines(text);
+  const header = all[0]?.fields.map((f) => f.trim()).join(',');
+  if (header !== 'countryid,country') problems.add(all[0]?.line ?? 1, `unexpected header "${header ?? ''}"`);
+  const rows = all.slice(1).map(({ line, fields }) => {
+    if (fields.length !== 2) problems.add(line, `expected 2 fields, found ${fields.length}`);
+    return { id: toInt(fields[0] ?? '', 'countryid', line, problems), name: (fields[1] ?? '').trim() };
+  });
+  problems.throwIfAny();
+  return rows.sort((a, b) => a.id - b.id).map((r) => r.name);
+}

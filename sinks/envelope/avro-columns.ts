@@ -1,0 +1,199 @@
+import { decodeDecimal } from '../../core/codec/types.js';
+import { BadRecordError, type ColumnKind, type ColumnSpec, type SqlValue } from './types.js';
+
+/** An Avro schema node as the registry returns it (JSON), with Kafka Connect's `connect.*` attributes. */
+export type AvroNode = string | AvroNode[] | { [k: string]: unknown };
+interface AvroField {
+  name: string;
+  type: AvroNode;
+  default?: unknown;
+}
+
+const BY_CONNECT_NAME: Record<string, { kind: ColumnKind; scale?: number }> = {
+  'org.apache.kafka.connect.data.Decimal': { kind: 'decimal' },
+  'io.debezium.data.VariableScaleDecimal': { kind: 'decimal' },
+  'io.debezium.time.Date': { kind: 'date' },
+  'org.apache.kafka.connect.data.Date': { kind: 'date' },
+  'io.debezium.time.Timestamp': { kind: 'timestamp', scale: 3 },
+  'org.apache.kafka.connect.data.Timestamp': { kind: 'timestamp', scale: 3 },
+  'io.debezium.time.MicroTimestamp': { kind: 'timestamp', scale: 6 },
+  'io.debezium.time.NanoTimestamp': { kind: 'timestamp', scale: 6 },
+  'io.debezium.time.ZonedTimestamp': { kind: 'timestamptz' },
+  'io.debezium.time.Time': { kind: 'time', scale: 3 },
+  'org.apache.kafka.connect.data.Time': { kind: 'time', scale: 3 },
+  'io.debezium.time.MicroTime': { kind: 'time', scale: 6 },
+  'io.debezium.time.NanoTime': { kind: 'time', scale: 6 },
+  'io.debezium.time.Year': { kind: 'int32' },
+  'io.debezium.data.Json': { kind: 'json' },
+  'io.debezium.data.Enum': { kind: 'string' },
+  'io.debezium.data.EnumSet': { kind: 'string' },
+  'io.debezium.data.Uuid': { kind: 'string' },
+  'io.debezium.data.Xml': { kind: 'string' },
+  'io.debezium.data.Bits': { kind: 'bytes' },
+};
+
+const PRIMITIVE: Record<string, ColumnKind> = {
+  int: 'int32',
+  long: 'int64',
+  float: 'float32',
+  double: 'float64',
+  boolean: 'boolean',
+  string: 'string',
+  bytes: 'bytes',
+};
+
+function unwrapOptional(type: AvroNode): { inner: AvroNode; optional: boolean } {
+  if (Array.isArray(type)) {
+    const members = type.filter((t) => t !== 'null');
+    if (members.length !== 1)
+      throw new BadRecordError(
+        'SCHEMA_UNSUPPORTED',
+        `a union of ${JSON.stringify(type)} is not a column type`,
+      );
+    return { inner: members[0]!, optional: members.length < type.length };
+  }
+  return { inner: type, optional: false };
+}
+
+/** One Avro field of a Debezium row schema -> a column spec. */
+export function columnFromField(field: AvroField): ColumnSpec {
+  const { inner, optional } = unwrapOptional(field.type);
+  let kind: ColumnKind | undefined;
+  let precision: number | undefined;
+  let scale: number | undefined;
+  if (typeof inner === 'string') {
+    kind = PRIMITIVE[inner];
+  } else if (!Array.isArray(inner)) {
+    const connectName = inner['connect.name'] as string | undefined;
+    const mapped = connectName ? BY_CONNECT_NAME[connectName] : undefined;
+    const geometry = connectName?.startsWith('io.debezium.data.geometry.');
+    if (mapped) {
+      kind = mapped.kind;
+      scale = mapped.scale;
+      if (connectName === 'org.apache.kafka.connect.data.Decimal') {
+        const params = (inner['connect.parameters'] ?? {}) as Record<string, string>;
+        scale = Number(params.scale ?? inner.scale ?? 0);
+        const p = params['connect.decimal.precision'] ?? inner.precision;
+        precision = p === undefined ? undefined : Number(p);
+      }
+    } else if (geometry) {
+      kind = 'bytes'; // the WKB of the shape
+    } else if (typeof inner.type === 'string') {
+      const connectType = inner['connect.type'];
+      kind = connectType === 'int16' || connectType === 'int8' ? 'int16' : PRIMITIVE[inner.type];
+    }
+  }
+  if (!kind) {
+    throw new BadRecordError(
+      'SCHEMA_UNSUPPORTED',
+      `column ${field.name} has a type Starling cannot map: ${JSON.stringify(inner)}`,
+    );
+  }
+  const spec: ColumnSpec = { name: field.name, kind, optional };
+  if (precision !== undefined) spec.precision = precision;
+  if (scale !== undefined) spec.scale = scale;
+  const rawDefault =
+    field.default !== undefined && field.default !== null
+      ? field.default
+      : typeof inner === 'object' && !Array.isArray(inner)
+        ? inner['connect.default']
+        : undefined;
+  if (rawDefault !== undefined && rawDefault !== null) spec.defaultValue = defaultToSql(spec, rawDefault);
+  return spec;
+}
+
+/** An Avro JSON default (bytes as a latin-1 string, longs as numbers) -> a SQL value. */
+function defaultToSql(spec: ColumnSpec, raw: unknown): SqlValue {
+  if (spec.kind === 'decimal' && typeof raw === 'string') {
+    return spec.scale === undefined ? raw : decodeDecimal(Buffer.from(raw, 'latin1'), spec.scale);
+  }
+  if (spec.kind === 'bytes' && typeof raw === 'string') return Buffer.from(raw, 'latin1');
+  if (typeof raw === 'number' && spec.kind === 'int64') return toSql(spec, BigInt(Math.trunc(raw)));
+  return toSql(
+    spec,
+    typeof raw === 'number' && ['timestamp', 'time'].includes(spec.kind) ? BigInt(raw) : raw,
+  );
+}
+
+const pad = (n: number | bigint, w: number) => n.toString().padStart(w, '0');
+
+/** Microseconds since the epoch -> 'YYYY-MM-DDTHH:MM:SS.ffffff' (no zone; exact, not through a float). */
+export function microsToTimestamp(us: bigint): string {
+  const sec = us >= 0n ? us / 1_000_000n : -((-us + 999_999n) / 1_000_000n);
+  const frac = us - sec * 1_000_000n;
+  const iso = new Date(Number(sec) * 1000).toISOString(); // whole seconds: exact in a double
+  return `${iso.slice(0, 19)}.${pad(frac, 6)}`;
+}
+
+/** Microseconds of a time of day (MySQL TIME: may be negative or past 24 h) -> an interval literal. */
+export function microsToInterval(us: bigint): string {
+  const neg = us < 0n;
+  const a = neg ? -us : us;
+  const h = a / 3_600_000_000n;
+  const m = (a / 60_000_000n) % 60n;
+  const s = (a / 1_000_000n) % 60n;
+  return `${neg ? '-' : ''}${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}.${pad(a % 1_000_000n, 6)}`;
+}
+
+function asBigInt(v: unknown): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number') return BigInt(Math.trunc(v));
+  throw new BadRecordError('VALUE_INVALID', `expected an integer, got ${typeof v}`);
+}
+
+/** A decoded Avro value of a column -> the SQL parameter for it. */
+export function toSql(spec: ColumnSpec, v: unknown): SqlValue {
+  if (v === null || v === undefined) return null;
+  switch (spec.kind) {
+    case 'int16':
+    case 'int32':
+      return typeof v === 'bigint' ? Number(v) : (v as number);
+    case 'int64':
+      return asBigInt(v).toString();
+    case 'float32':
+    case 'float64':
+      return Number.isFinite(v as number) ? (v as number) : String(v); // 'NaN', 'Infinity' as PostgreSQL spells them
+    case 'boolean':
+      return Boolean(v);
+    case 'decimal':
+      if (typeof v === 'string') return v;
+      if (typeof v === 'object' && v && 'scale' in v && 'value' in v) {
+        const { scale, value } = v as { scale: number; value: Buffer };
+        return decodeDecimal(value, scale); // VariableScaleDecimal
+      }
+      throw new BadRecordError('VALUE_INVALID', `column ${spec.name}: not a decimal`);
+    case 'date': {
+      const days = Number(v);
+      return new Date(days * 86_400_000).toISOString().slice(0, 10);
+    }
+    case 'timestamp': {
+      const n = asBigInt(v);
+      const us = spec.scale === 3 ? n * 1000n : n;
+      return microsToTimestamp(us);
+    }
+    case 'time': {
+      const n = asBigInt(v);
+      return microsToInterval(spec.scale === 3 ? n * 1000n : n);
+    }
+    case 'bytes':
+      if (Buffer.isBuffer(v)) return v;
+      if (typeof v === 'object' && v && 'wkb' in v) return (v as { wkb: Buffer }).wkb;
+      throw new BadRecordError('VALUE_INVALID', `column ${spec.name}: not bytes`);
+    case 'timestamptz':
+    case 'string':
+    case 'json':
+      return String(v);
+  }
+}
+
+/** The fields of the row record inside a Debezium envelope schema (defined under `before`, or `after`). */
+export function rowFields(envelope: { fields?: AvroField[] }): AvroField[] {
+  for (const name of ['before', 'after']) {
+    const f = envelope.fields?.find((x) => x.name === name);
+    if (!f) continue;
+    const { inner } = unwrapOptional(f.type);
+    if (typeof inner === 'object' && !Array.isArray(inner) && Array.isArray(inner.fields))
+      return inner.fields as AvroField[];
+  }
+  throw new BadRecordError('SCHEMA_UNSUPPORTED', 'the value schema is not a Debezium change-event envelope');
+}

@@ -1,0 +1,153 @@
+import {
+  type Admin,
+  type Consumer,
+  createConsumer,
+  createProducer,
+  type Kafka,
+  type KafkaMessage,
+  type Producer,
+} from '../../core/kafka/client.js';
+import type { Logger } from '../../core/log/logger.js';
+import { type DeadRecord, ensureDlqTopic, sendDeadLetters } from './dead-letters.js';
+
+/**
+ * Applies one partition's batch to the target. Contract: it returns the records it rejected (to be
+ * dead-lettered) once everything else of the batch is durably written; it retries transient failures
+ * itself; it throws only for a fatal condition. Re-running a batch must be harmless (position guards),
+ * because a crash between its write and the offset commit redelivers it.
+ */
+export interface BatchProcessor {
+  process(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    ctx: { heartbeat: () => Promise<void> },
+  ): Promise<DeadRecord[]>;
+}
+
+export interface SinkRunnerOptions {
+  kafka: Kafka;
+  groupId: string;
+  /** Which topics this sink consumes; checked again as topics appear (new source tables). */
+  topicFilter: (topic: string) => boolean;
+  processor: BatchProcessor;
+  dlqTopic: string;
+  log: Logger;
+  /** Testing hook: SIGKILL this process after this many batches were written, before their offsets commit. */
+  killAfterWrites?: number;
+  watchIntervalMs?: number;
+  onFatal: (err: Error) => void;
+}
+
+/**
+ * A sink as a consumer-group member: consume, process, dead-letter, and only then commit offsets. More
+ * instances of the same group share the partitions; nothing here assumes one process.
+ */
+export class SinkRunner {
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private admin: Admin | undefined;
+  private subscribed = new Set<string>();
+  private watcher: NodeJS.Timeout | undefined;
+  private writes = 0;
+  private stopping = false;
+  private restarting: Promise<void> | undefined;
+  readonly stats = { batches: 0, records: 0, deadLetters: 0, lastCommitAt: 0 };
+
+  constructor(private readonly o: SinkRunnerOptions) {}
+
+  async start(): Promise<void> {
+    this.admin = this.o.kafka.admin();
+    await this.admin.connect();
+    await ensureDlqTopic(this.admin, this.o.dlqTopic);
+    this.producer = createProducer(this.o.kafka, { idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    await this.refreshSubscription();
+    this.watcher = setInterval(() => {
+      if (!this.restarting && !this.stopping) {
+        this.restarting = this.refreshSubscription()
+          .catch((e) => this.o.log.warn('topic refresh failed; will retry', { error: String(e) }))
+          .finally(() => {
+            this.restarting = undefined;
+          });
+      }
+    }, this.o.watchIntervalMs ?? 5000);
+  }
+
+  /** Starts (or restarts) the consumer when the set of matching topics changed. */
+  private async refreshSubscription(): Promise<void> {
+    const topics = (await this.admin!.listTopics()).filter(this.o.topicFilter).sort();
+    if (topics.length === 0 || topics.join(',') === [...this.subscribed].join(',')) return;
+    if (this.consumer) {
+      this.o.log.info('new topics: rejoining the group', {
+        added: topics.filter((t) => !this.subscribed.has(t)),
+      });
+      await this.consumer.disconnect();
+    }
+    if (this.stopping) return;
+    const consumer = createConsumer(this.o.kafka, {
+      groupId: this.o.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    this.subscribed = new Set(topics);
+    this.consumer = consumer;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch, heartbeat }) => {
+        if (batch.messages.length === 0) return;
+        try {
+          await this.handle(consumer, batch.topic, batch.partition, batch.messages, heartbeat);
+        } catch (e) {
+          this.o.onFatal(e as Error);
+          throw e;
+        }
+      },
+    });
+  }
+
+  private async handle(
+    consumer: Consumer,
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const dead = await this.o.processor.process(topic, partition, messages, { heartbeat });
+    if (dead.length) {
+      await sendDeadLetters(this.producer!, this.o.dlqTopic, dead);
+      this.stats.deadLetters += dead.length;
+      this.o.log.warn('dead-lettered records', {
+        topic,
+        partition,
+        count: dead.length,
+        codes: [...new Set(dead.map((d) => d.code))],
+      });
+    }
+    this.writes++;
+    if (this.o.killAfterWrites !== undefined && this.writes >= this.o.killAfterWrites) {
+      // The fault the crash tests need: the database has the batch, Kafka has not the offsets.
+      process.kill(process.pid, 'SIGKILL');
+    }
+    const next = (BigInt(messages[messages.length - 1]!.offset) + 1n).toString();
+    await consumer.commitOffsets([{ topic, partition, offset: next }]);
+    this.stats.batches++;
+    this.stats.records += messages.length;
+    this.stats.lastCommitAt = Date.now();
+  }
+
+  /** Graceful: stop intake, let the batch in flight finish and commit, then disconnect. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.watcher) clearInterval(this.watcher);
+    await this.restarting;
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+    await this.admin?.disconnect();
+  }
+}

@@ -1,0 +1,43 @@
+import { AvroCodec } from '../../core/codec/avro-codec.js';
+import { RegistryClient } from '../../core/codec/registry-client.js';
+import type { StarlingConfig } from '../../core/config/load.js';
+import { createKafka } from '../../core/kafka/client.js';
+import type { Logger } from '../../core/log/logger.js';
+import { PostgresStaging } from '../postgres/staging-dialect.js';
+import { dlqTopic } from '../runtime/dead-letters.js';
+import { SinkRunner } from '../runtime/sink-runner.js';
+import { StagingProcessor } from './staging-processor.js';
+
+/** Raw topics that carry no table of the source: Debezium's signal table is Debezium's business. */
+export function isMirroredTopic(config: StarlingConfig, topic: string): boolean {
+  return config.staging.topics.test(topic) && !topic.endsWith('.debezium_signal');
+}
+
+/** The staging sink: every raw change topic mirrored 1:1 into the PostgreSQL staging database. */
+export function createStagingSink(config: StarlingConfig, log: Logger, onFatal: (e: Error) => void) {
+  const dialect = new PostgresStaging(config.postgres.stagingUrl);
+  const codec = new AvroCodec(new RegistryClient(config.registry.ccompatUrl));
+  const group = config.staging.group;
+  const runner = new SinkRunner({
+    kafka: createKafka({ brokers: config.kafka.brokers, clientId: `starling-${group}` }),
+    groupId: group,
+    topicFilter: (t) => isMirroredTopic(config, t),
+    processor: new StagingProcessor(
+      codec,
+      dialect,
+      log.child({ stage: 'staging' }),
+      config.staging.retryWindowMs,
+    ),
+    dlqTopic: dlqTopic(group),
+    log: log.child({ group }),
+    killAfterWrites: config.staging.killAfterWrites,
+    onFatal,
+  });
+  return {
+    runner,
+    async stop() {
+      await runner.stop();
+      await dialect.close();
+    },
+  };
+}
