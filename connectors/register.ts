@@ -2,6 +2,7 @@ import type { StarlingConfig } from '../core/config/load.js';
 import { UserError } from '../core/errors/user-error.js';
 import { ConnectApi } from './connect-api.js';
 import { defaultCaptureOptions, mariaDbConnectorConfig } from './mariadb.js';
+import { mongoCaptureOptions, mongoDbConnectorConfig } from './mongodb.js';
 
 export interface Registration {
   name: string;
@@ -25,7 +26,27 @@ export async function registerCapture(config: StarlingConfig): Promise<Registrat
   }
   const created = await api.upsert(opts.name, connectorConfig);
   await waitRunning(api, opts.name, 60_000);
-  return [{ name: opts.name, created }];
+  const out = [{ name: opts.name, created }];
+
+  // The catalog's MongoDB connector, when a MongoDB is configured (none can run on these machines).
+  const mongo = mongoCaptureOptions(config);
+  if (mongo) {
+    const mongoConfig = mongoDbConnectorConfig(config, mongo);
+    const mongoErrors = await api.validate(mongoConfig['connector.class']!, {
+      name: mongo.name,
+      ...mongoConfig,
+    });
+    if (mongoErrors.length) {
+      throw new UserError(
+        `Kafka Connect rejects the MongoDB connector config:\n${mongoErrors.map((e) => `  - ${e}`).join('\n')}`,
+        'CONNECTOR_INVALID',
+      );
+    }
+    const mongoCreated = await api.upsert(mongo.name, mongoConfig);
+    await waitRunning(api, mongo.name, 60_000);
+    out.push({ name: mongo.name, created: mongoCreated });
+  }
+  return out;
 }
 
 /** Waits until the connector and all its tasks run; a FAILED one is reported with Connect's trace. */

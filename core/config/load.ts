@@ -181,7 +181,6 @@ const URL_KEYS = [
   'STARLING_STAGING_URL',
   'STARLING_WAREHOUSE_URL',
   'STARLING_DB2_URL',
-  'STARLING_MONGODB_URL',
   'STARLING_CONNECT_URL',
   'STARLING_REGISTRY_URL',
 ] as const;
@@ -226,6 +225,10 @@ function resolveConfig(env: Env): StarlingConfig {
   const serverUrl =
     env.STARLING_POSTGRES_URL ??
     `postgres://${LOCAL_PG_USER}:${LOCAL_PG_PASSWORD}@${localhost}:${env.STARLING_POSTGRES_PORT}/postgres`;
+  const mongoPassword = env.STARLING_MONGODB_URL
+    ? /^mongodb(?:\+srv)?:\/\/[^:@/]+:([^@/]+)@/.exec(env.STARLING_MONGODB_URL)?.[1]
+    : undefined;
+  if (mongoPassword) secrets.push(decodeURIComponent(mongoPassword));
   for (const key of URL_KEYS) {
     const v = env[key];
     if (v) {

@@ -44,7 +44,14 @@ export const envSchema = z.object({
   STARLING_KAFKA_BROKERS: brokerList.optional(),
   STARLING_CONNECT_URL: url(['http:', 'https:']).optional(),
   STARLING_REGISTRY_URL: url(['http:', 'https:']).optional(),
-  STARLING_MONGODB_URL: url(['mongodb:', 'mongodb+srv:']).optional(),
+  // A replica set's URL names several hosts (mongodb://h1:27017,h2:27017/?replicaSet=rs0), which WHATWG URL rejects.
+  STARLING_MONGODB_URL: z
+    .string()
+    .regex(
+      /^mongodb(\+srv)?:\/\/[^\s/]+(\/[^\s]*)?$/,
+      'must be a mongodb:// or mongodb+srv:// connection string',
+    )
+    .optional(),
   STARLING_DB2_URL: url(['db2:']).optional(),
 
   // Ports of the local stack (non-default, so a system-wide service never collides).

@@ -1,4 +1,5 @@
 import type { Decoded } from '../../core/codec/avro-codec.js';
+import { mongoChange } from './mongodb.js';
 import { relationalChange } from './relational.js';
 import { BadRecordError, type ChangeEvent } from './types.js';
 
@@ -13,6 +14,8 @@ export function mapChange(
     case 'mariadb':
     case 'mysql':
       return relationalChange(key, value as never, offset);
+    case 'mongodb':
+      return mongoChange(key as never, value as never, offset);
     default:
       throw new BadRecordError('CONNECTOR_UNKNOWN', `events from connector '${connector}' are not supported`);
   }

@@ -99,10 +99,12 @@ export class SinkRunner {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachBatch: async ({ batch, heartbeat }) => {
+      eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
         if (batch.messages.length === 0) return;
         try {
           await this.handle(consumer, batch.topic, batch.partition, batch.messages, heartbeat);
+          // Advances the fetch position; without it the consumer fetches the same batch again.
+          resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
         } catch (e) {
           this.o.onFatal(e as Error);
           throw e;
