@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config/load.js';
 import { UserError } from '../../core/errors/user-error.js';
+import { publishCatalogSnapshot } from '../../seeds/catalog/standin.js';
 import { parsePhase, seedSoftcartEtl } from '../../seeds/etl-seed.js';
 import { seedSoftcart } from '../../seeds/softcart-seed.js';
-import { dataDirFor } from '../../seeds/source.js';
+import { catalogDocuments, dataDirFor } from '../../seeds/source.js';
 import { runCommand } from './run-command.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -24,6 +25,46 @@ function progress(): (what: string, done: number, total: number) => void {
   };
 }
 
+/**
+ * The catalog: into MongoDB when one is configured (the Debezium MongoDB connector captures it from
+ * there); otherwise, for the local demo, the clearly named stand-in writes Debezium-format snapshot events
+ * of the same documents straight into the catalog topic.
+ */
+function catalogCommand(seed: Command): void {
+  seed
+    .command('catalog')
+    .description(
+      'the 438 catalog documents: into MongoDB when configured, else the Kafka stand-in (no MongoDB here)',
+    )
+    .option(
+      '--data-dir <dir>',
+      'the course files (default STARLING_SOFTCART_DIR, then ../shared/data/softcart)',
+    )
+    .action((o: { dataDir?: string }) =>
+      runCommand(async () => {
+        const config = loadConfig();
+        const docs = catalogDocuments(dataDirFor(o.dataDir)) as unknown as Array<Record<string, unknown>>;
+        if (config.mongodb) {
+          const { seedCatalogToMongo } = await import('../../seeds/catalog/mongo.js');
+          await seedCatalogToMongo(config.mongodb.url, docs);
+          out(`catalog: ${docs.length} documents upserted into MongoDB catalog.electronics`);
+          return 0;
+        }
+        const r = await publishCatalogSnapshot(docs, {
+          config,
+          topicPrefix: config.topics.prefix,
+          onlyIfEmpty: true,
+        });
+        out(
+          r.events
+            ? `catalog: STAND-IN (no MongoDB configured): ${r.events} Debezium-format snapshot events written to ${r.topic}`
+            : `catalog: STAND-IN (no MongoDB configured): ${r.topic} already holds the snapshot; nothing written`,
+        );
+        return 0;
+      }),
+    );
+}
+
 function parseScale(text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text.trim()) || n < 1 || n > 10_000)
@@ -33,6 +74,7 @@ function parseScale(text: string): number {
 
 export function seedCommands(program: Command): void {
   const seed = program.command('seed').description('load the SoftCart reference data into MariaDB');
+  catalogCommand(seed);
   seed
     .command('softcart')
     .description(

@@ -14,6 +14,8 @@ import { catalogSnapshotEvents, type SnapshotOptions } from './debezium-event.js
 
 export interface StandinOptions extends SnapshotOptions {
   config?: StarlingConfig;
+  /** Publish nothing when the topic already holds events. */
+  onlyIfEmpty?: boolean;
 }
 
 export interface StandinResult {
@@ -56,6 +58,11 @@ export async function publishCatalogSnapshot(
   const admin = kafka.admin();
   await admin.connect();
   try {
+    // A snapshot already published is not published again (a rerun of npm start would only grow the topic).
+    if (opts.onlyIfEmpty && (await admin.listTopics()).includes(topic)) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      if (ends.some((p) => BigInt(p.high) > 0n)) return { topic, keySchemaId, valueSchemaId, events: 0 };
+    }
     // Debezium's topic.creation settings (connectors/mongodb.ts); the broker's default replication factor.
     if (!(await admin.listTopics()).includes(topic)) {
       await admin.createTopics({

@@ -164,7 +164,7 @@ describe('the staging sink follows schema changes of the source', () => {
     await mysqlExec('ALTER TABLE t ADD COLUMN c3 DECIMAL(10,2) DEFAULT 1.50');
     await mysqlExec(
       `INSERT INTO t (id, name, small_col, amount, c1, c2, c3) VALUES (11, 'eleven', 11, 11.11, 'x', 42, 9.99)`,
-      `INSERT INTO t (id, name, c1, c2) VALUES (12, 'twelve', NULL, -1)`,
+      `INSERT INTO t (id, name, c1, c2, c3) VALUES (12, 'twelve', NULL, -1, NULL)`,
       `UPDATE t SET c1 = 'set later', c2 = 8, c3 = 2.25 WHERE id = 100`,
       `UPDATE t SET c3 = NULL WHERE id = 10`,
     );
