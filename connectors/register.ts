@@ -1,8 +1,11 @@
+import mysql from 'mysql2/promise';
 import type { StarlingConfig } from '../core/config/load.js';
 import { UserError } from '../core/errors/user-error.js';
+import { createKafka } from '../core/kafka/client.js';
 import { ConnectApi } from './connect-api.js';
 import { defaultCaptureOptions, mariaDbConnectorConfig } from './mariadb.js';
 import { mongoCaptureOptions, mongoDbConnectorConfig } from './mongodb.js';
+import { ensureRawTopics } from './topics.js';
 
 export interface Registration {
   name: string;
@@ -23,6 +26,15 @@ export async function registerCapture(config: StarlingConfig): Promise<Registrat
       `Kafka Connect rejects the MariaDB connector config:\n${errors.map((e) => `  - ${e}`).join('\n')}`,
       'CONNECTOR_INVALID',
     );
+  }
+  // Starling creates the raw topics of the tables that exist now, with its settings (Debezium creates those
+  // of tables added later, with the same settings through topic.creation.default.*).
+  const admin = createKafka({ brokers: config.kafka.brokers }).admin();
+  await admin.connect();
+  try {
+    await ensureRawTopics(config, admin, await sourceTables(config, opts.databases));
+  } finally {
+    await admin.disconnect();
   }
   const created = await api.upsert(opts.name, connectorConfig);
   await waitRunning(api, opts.name, 60_000);
@@ -47,6 +59,26 @@ export async function registerCapture(config: StarlingConfig): Promise<Registrat
     out.push({ name: mongo.name, created: mongoCreated });
   }
   return out;
+}
+
+/** db.table of every base table in the captured databases (the signal table is Debezium's, not data). */
+async function sourceTables(config: StarlingConfig, databases: string[]): Promise<string[]> {
+  const conn = await mysql.createConnection({
+    host: config.mysql.host,
+    port: config.mysql.port,
+    user: config.mysql.user,
+    password: config.mysql.password,
+  });
+  try {
+    const [rows] = await conn.query(
+      `SELECT table_schema AS db, table_name AS t FROM information_schema.tables
+        WHERE table_type = 'BASE TABLE' AND table_schema IN (?) AND table_name <> 'debezium_signal'`,
+      [databases],
+    );
+    return (rows as Array<{ db: string; t: string }>).map((r) => `${r.db}.${r.t}`);
+  } finally {
+    await conn.end();
+  }
 }
 
 /** Waits until the connector and all its tasks run; a FAILED one is reported with Connect's trace. */

@@ -33,6 +33,8 @@ export interface SinkRunnerOptions {
   processor: BatchProcessor;
   dlqTopic: string;
   log: Logger;
+  /** Checks the settings of the topics it subscribes to; each problem is logged as a warning at start. */
+  checkTopics?: (admin: Admin, topics: string[]) => Promise<string[]>;
   /** Testing hook: SIGKILL this process after this many batches were written, before their offsets commit. */
   killAfterWrites?: number;
   watchIntervalMs?: number;
@@ -92,6 +94,9 @@ export class SinkRunner {
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
     await consumer.connect();
+    const added = topics.filter((t) => !this.subscribed.has(t));
+    for (const problem of (await this.o.checkTopics?.(this.admin!, added)) ?? [])
+      this.o.log.warn(`topic settings: ${problem}`);
     await consumer.subscribe({ topics, fromBeginning: true });
     this.subscribed = new Set(topics);
     this.consumer = consumer;

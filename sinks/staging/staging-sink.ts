@@ -1,3 +1,4 @@
+import { checkRawTopics } from '../../connectors/topics.js';
 import { AvroCodec } from '../../core/codec/avro-codec.js';
 import { RegistryClient } from '../../core/codec/registry-client.js';
 import type { StarlingConfig } from '../../core/config/load.js';
@@ -31,6 +32,7 @@ export function createStagingSink(config: StarlingConfig, log: Logger, onFatal: 
     dlqTopic: dlqTopic(group),
     log: log.child({ group }),
     killAfterWrites: config.staging.killAfterWrites,
+    checkTopics: (admin, topics) => checkRawTopics(config, admin, topics),
     onFatal,
   });
   return {
