@@ -37,7 +37,9 @@ export class PostgresStaging implements StagingDialect {
   async prepare(table: TableId, keyColumns: string[], columns: ColumnSpec[]): Promise<void> {
     const id = `${table.namespace}.${table.name}`;
     const known = this.tables.get(id);
-    if (known?.versions.has(columns)) return;
+    // A version already reconciled under the same key needs nothing; a key change must be checked again
+    // even when the columns did not change (their spec arrays can be shared).
+    if (known?.versions.has(columns) && known.key.join(',') === keyColumns.join(',')) return;
     const client = await this.pool.connect();
     try {
       let current = await describeTable(client, table.namespace, table.name);

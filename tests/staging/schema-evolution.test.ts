@@ -82,10 +82,14 @@ beforeAll(async () => {
     'CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(50), small_col SMALLINT, amount DECIMAL(12,2)) CHARACTER SET utf8mb4',
     'CREATE TABLE t2 (id INT PRIMARY KEY, label VARCHAR(50)) CHARACTER SET utf8mb4',
     'CREATE TABLE k (id INT PRIMARY KEY, code VARCHAR(10) NOT NULL, v INT) CHARACTER SET utf8mb4',
+    'CREATE TABLE k3 (id INT PRIMARY KEY, code VARCHAR(10) NOT NULL, v INT) CHARACTER SET utf8mb4',
+    'CREATE TABLE n (id INT PRIMARY KEY, d DECIMAL(10,2) NULL DEFAULT 1.50, s VARCHAR(10) NULL) CHARACTER SET utf8mb4',
     `INSERT INTO t VALUES (1, 'one', 1, 10.00), (2, 'two', -2, -20.50), (3, NULL, NULL, NULL),
        (4, 'four', 32767, 99999.99), (5, 'five', -32768, 0.01)`,
     `INSERT INTO t2 VALUES (1, 'first')`,
     `INSERT INTO k VALUES (1, 'a', 1)`,
+    `INSERT INTO k3 VALUES (1, 'a', 1)`,
+    `INSERT INTO n VALUES (1, 1.00, 'one')`,
   );
   await sink.runner.start();
   // The sink created its dead-letter topic on start: read it from the beginning, for the whole file.
@@ -164,9 +168,9 @@ describe('the staging sink follows schema changes of the source', () => {
     await mysqlExec('ALTER TABLE t ADD COLUMN c3 DECIMAL(10,2) DEFAULT 1.50');
     await mysqlExec(
       `INSERT INTO t (id, name, small_col, amount, c1, c2, c3) VALUES (11, 'eleven', 11, 11.11, 'x', 42, 9.99)`,
-      `INSERT INTO t (id, name, c1, c2, c3) VALUES (12, 'twelve', NULL, -1, NULL)`,
+      `INSERT INTO t (id, name, c1, c2) VALUES (12, 'twelve', NULL, -1)`,
       `UPDATE t SET c1 = 'set later', c2 = 8, c3 = 2.25 WHERE id = 100`,
-      `UPDATE t SET c3 = NULL WHERE id = 10`,
+      `UPDATE t SET c3 = 3.75 WHERE id = 10`,
     );
     stop = true;
     written = 0; // and a few more after
@@ -264,24 +268,7 @@ describe('the staging sink follows schema changes of the source', () => {
     await expect
       .poll(() => stagingRows('t2', ['id', 'label']), { timeout: 60_000, interval: 500 })
       .toEqual(await sourceRows('t2', ['id', 'label']));
-    await (async () =>
-      expect
-        .poll(() => deadLetters.length - lettersBefore, { timeout: 20_000, interval: 500 })
-        .toBe(1))().catch(() => {
-      console.log(
-        'DEBUG',
-        fatal.map((e) => e.message),
-        sink.runner.stats,
-        deadLetters
-          .slice(lettersBefore, lettersBefore + 8)
-          .map((m) => [
-            header(m, 'starling.source.topic'),
-            header(m, 'starling.source.offset'),
-            header(m, 'starling.error.code'),
-            header(m, 'starling.error.message'),
-          ]),
-      );
-    });
+    await expect.poll(() => deadLetters.length - lettersBefore, { timeout: 60_000, interval: 500 }).toBe(1);
     const m = deadLetters[lettersBefore]!;
     expect(header(m, 'starling.error.code')).toBe('KEY_CHANGED');
     expect(header(m, 'starling.stage')).toBe('schema');
@@ -289,5 +276,58 @@ describe('the staging sink follows schema changes of the source', () => {
     expect((await codec.decode<{ id: number; region: number }>(m.key))!.value).toEqual({ id: 2, region: 1 });
     expect(await stagingRows('k', ['id', 'code', 'v'])).toEqual(before);
     expect(fatal).toEqual([]);
+  });
+
+  it('dead-letters a primary-key change that leaves the columns as they were, and keeps running', async () => {
+    const lettersBefore = deadLetters.length;
+    await expect
+      .poll(() => stagingRows('k3', ['id', 'code', 'v']), { timeout: 60_000, interval: 500 })
+      .toEqual(await sourceRows('k3', ['id', 'code', 'v']));
+    const before = await stagingRows('k3', ['id', 'code', 'v']);
+    // Same value schema, new key schema: the key change must still be noticed.
+    await mysqlExec(
+      'ALTER TABLE k3 DROP PRIMARY KEY, ADD PRIMARY KEY (id, code)',
+      `INSERT INTO k3 VALUES (1, 'b', 2)`,
+    );
+    await mysqlExec(`INSERT INTO t2 VALUES (5, 'after the second key change')`);
+    await expect
+      .poll(() => stagingRows('t2', ['id', 'label']), { timeout: 60_000, interval: 500 })
+      .toEqual(await sourceRows('t2', ['id', 'label']));
+    await expect.poll(() => deadLetters.length - lettersBefore, { timeout: 60_000, interval: 500 }).toBe(1);
+    const m = deadLetters[lettersBefore]!;
+    expect(header(m, 'starling.error.code')).toBe('KEY_CHANGED');
+    expect(header(m, 'starling.source.topic')).toBe(cap.topic('k3'));
+    expect(await stagingRows('k3', ['id', 'code', 'v'])).toEqual(before);
+    expect(fatal).toEqual([]);
+  });
+
+  it('dead-letters every rejected record once', async () => {
+    // A change that lands after everything above: by then every dead letter has been written.
+    await mysqlExec(`INSERT INTO t2 VALUES (4, 'last')`);
+    await expect
+      .poll(() => stagingRows('t2', ['id', 'label']), { timeout: 60_000, interval: 500 })
+      .toEqual(await sourceRows('t2', ['id', 'label']));
+    const origins = deadLetters.map(
+      (m) => `${header(m, 'starling.source.topic')}@${header(m, 'starling.source.offset')}`,
+    );
+    expect(origins).toHaveLength(4);
+    expect(new Set(origins).size).toBe(origins.length);
+    expect(sink.runner.stats.deadLetters).toBe(4);
+  });
+
+  // KNOWN CAPTURE BUG (not the sink's): Apicurio's 2.6 AvroConverter, like Confluent's before
+  // `ignore.default.for.nullables` (confluentinc/schema-registry#2314), writes a nullable column's DEFAULT
+  // instead of an explicit NULL when the column has a non-null default. The raw record for the insert below
+  // already carries d = "1.50", so staging cannot tell. Remove `.fails` once capture keeps the NULL.
+  it.fails('KNOWN CAPTURE BUG, expected to fail until fixed: an explicit NULL in a nullable column with a default should stay NULL (Apicurio 2.6 converter writes the default)', async () => {
+    await mysqlExec(
+      `INSERT INTO n (id, d, s) VALUES (2, NULL, 'null d')`,
+      `INSERT INTO n VALUES (3, 3.00, 'marker')`,
+    );
+    // Same table, same partition: once the marker is in staging, so is row 2.
+    await expect
+      .poll(() => stagingRows('n', ['id']), { timeout: 60_000, interval: 500 })
+      .toEqual([1, 2, 3].map((id) => normalize([id])));
+    expect(await stagingRows('n', ['id', 'd', 's'])).toEqual(await sourceRows('n', ['id', 'd', 's']));
   });
 });

@@ -90,7 +90,7 @@ afterAll(async () => {
   await cap.drop();
 });
 
-describe('the staging sink mirrors a table of every common type', () => {
+describe('the staging sink mirrors a schema unrelated to SoftCart, created by the test, with every common type', () => {
   it('mirrors the snapshot exactly', async () => {
     await expect.poll(stagingRows, { timeout: 90_000, interval: 500 }).toEqual(await sourceRows());
   });
