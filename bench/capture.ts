@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import { ConnectApi } from '../connectors/connect-api.js';
+import { defaultCaptureOptions, mariaDbConnectorConfig } from '../connectors/mariadb.js';
+import { loadConfig, type StarlingConfig } from '../core/config/load.js';
+import { createKafka } from '../core/kafka/client.js';
+
+/**
+ * A benchmark's own capture (after tests/support/capture.ts, without vitest): its own MariaDB database,
+ * Debezium connector, topic prefix and staging group, so a benchmark never sees anyone else's changes and
+ * leaves nothing behind. `config` is a StarlingConfig for that prefix and group.
+ */
+export interface BenchCapture {
+  db: string;
+  prefix: string;
+  group: string;
+  connector: string;
+  config: StarlingConfig;
+  start(): Promise<void>;
+  /** Connector, database, topics, groups (the staging group and `extraGroups`), registry subjects. */
+  drop(extraGroups?: string[]): Promise<string[]>;
+}
+
+async function mysqlConnection(config: StarlingConfig) {
+  return mysql.createConnection({
+    host: config.mysql.host,
+    port: config.mysql.port,
+    user: config.mysql.user,
+    password: config.mysql.password,
+    timezone: 'Z',
+  });
+}
+
+export function newBenchCapture(base: StarlingConfig, label: string): BenchCapture {
+  const db = `${label}_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const prefix = db.replaceAll('_', '-');
+  const group = `bench-staging-${prefix}`;
+  const config = loadConfig({
+    ...process.env,
+    STARLING_TOPIC_PREFIX: prefix,
+    STARLING_STAGING_GROUP: group,
+    STARLING_LOG_LEVEL: 'warn',
+  });
+  const api = new ConnectApi(base.connect.url);
+  const connector = `bench-${prefix}`;
+  return {
+    db,
+    prefix,
+    group,
+    connector,
+    config,
+    async start() {
+      const conn = await mysqlConnection(base);
+      try {
+        await conn.query(`CREATE DATABASE IF NOT EXISTS \`${db}\` CHARACTER SET utf8mb4`);
+        await conn.query(
+          `CREATE TABLE IF NOT EXISTS \`${db}\`.debezium_signal (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data TEXT NULL)`,
+        );
+      } finally {
+        await conn.end();
+      }
+      await api.upsert(
+        connector,
+        mariaDbConnectorConfig(config, {
+          ...defaultCaptureOptions(config),
+          name: connector,
+          databases: [db],
+          serverId: 300_000 + Math.floor(Math.random() * 500_000),
+        }),
+      );
+    },
+    async drop(extraGroups = []) {
+      // Every step is attempted; the ones that failed are returned (cleanup must not hide the run's error).
+      const failed: string[] = [];
+      const step = async (what: string, f: () => Promise<unknown>) => {
+        try {
+          await f();
+        } catch (e) {
+          failed.push(`${what}: ${(e as Error).message}`);
+        }
+      };
+      await step('connector', () => api.delete(connector));
+      await step('database', async () => {
+        const conn = await mysqlConnection(base);
+        try {
+          await conn.query(`DROP DATABASE IF EXISTS \`${db}\``);
+        } finally {
+          await conn.end();
+        }
+      });
+      const admin = createKafka({ brokers: base.kafka.brokers }).admin();
+      await step('kafka', async () => {
+        await admin.connect();
+        // Raw topics, the dead-letter topic (dlq.<group>) and the schema history all carry the prefix.
+        const mine = (await admin.listTopics()).filter((t) => t.includes(prefix));
+        if (mine.length) await admin.deleteTopics({ topics: mine });
+        await admin.deleteGroups([group, ...extraGroups]);
+      });
+      await admin.disconnect().catch(() => undefined);
+      await step('registry', () => deleteSubjects(base.registry.ccompatUrl, prefix));
+      return failed;
+    },
+  };
+}
+
+/** The converter registered <topic>-key / <topic>-value subjects (heartbeat topic included); remove this prefix's. */
+async function deleteSubjects(ccompatUrl: string, prefix: string): Promise<void> {
+  const res = await fetch(`${ccompatUrl}/subjects`, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`GET /subjects: HTTP ${res.status}`);
+  const subjects = ((await res.json()) as string[]).filter((s) => s.includes(prefix));
+  for (const s of subjects) {
+    for (const permanent of ['', '?permanent=true']) {
+      const del = await fetch(`${ccompatUrl}/subjects/${encodeURIComponent(s)}${permanent}`, {
+        method: 'DELETE',
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!del.ok && del.status !== 404) throw new Error(`DELETE subject ${s}: HTTP ${del.status}`);
+    }
+  }
+}
