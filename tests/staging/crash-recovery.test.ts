@@ -7,7 +7,7 @@ import { seedSoftcart } from '../../seeds/softcart-seed.js';
 import { dataDirFor } from '../../seeds/source.js';
 import { runWorkload } from '../../seeds/workload/run.js';
 import { newCapture } from '../support/capture.js';
-import { testConfig } from '../support/context.js';
+import { mysqlConnection, testConfig } from '../support/context.js';
 import { sourceChecksums, stagingChecksums, stagingPool } from '../support/mirror-checksum.js';
 
 // kill -9 of the staging sink process, again and again, while a seeded random workload of 10,000 changes
@@ -59,6 +59,19 @@ describe(`kill -9 of the staging sink during a workload (seed ${SEED})`, () => {
     const prng = new Prng(SEED);
     await seedSoftcart({ config: base, database: cap.db, dataDir: dataDirFor(undefined) });
     await cap.start();
+
+    // The course's country names are ASCII: move some customers to non-ASCII names (and an emoji) as
+    // captured changes, so the stream the sink is killed in carries unicode too.
+    const conn = await mysqlConnection(base, cap.db);
+    const unicode = ["Côte d'Ivoire", 'España', 'Türkiye', '日本', 'Ελλάδα', 'Россия', 'São Tomé 🌍'];
+    const [ids] = await conn.query('SELECT customer_id FROM customers ORDER BY customer_id LIMIT 70');
+    for (const [i, { customer_id }] of (ids as Array<{ customer_id: number }>).entries()) {
+      await conn.query('UPDATE customers SET country = ? WHERE customer_id = ?', [
+        unicode[i % unicode.length],
+        customer_id,
+      ]);
+    }
+    await conn.end();
 
     const workload = runWorkload({
       config: base,
