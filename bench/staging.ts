@@ -25,7 +25,7 @@ import { seedSoftcart } from '../seeds/softcart-seed.js';
 import { dataDirFor } from '../seeds/source.js';
 import { runWorkload, type WorkloadResult } from '../seeds/workload/run.js';
 import { createStagingSink, isMirroredTopic } from '../sinks/staging/staging-sink.js';
-import { type BenchCapture, newBenchCapture } from './capture.js';
+import { type Capture, newCapture } from '../tests/support/capture.js';
 import { type CpuByService, cpuByService, cpuDelta } from './proc-cpu.js';
 
 const USAGE = `usage: npx tsx bench/staging.ts [--changes N] [--rate R] [--duration S] [--seed K]
@@ -163,7 +163,7 @@ const step = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 async function main(): Promise<void> {
   const base = loadConfig();
   const log = createLogger('warn');
-  const cap: BenchCapture = newBenchCapture(base, 'bench_staging');
+  const cap: Capture = newCapture(base, 'bench_staging');
   const rawGroup = `bench-raw-${cap.prefix}`;
   const staging = new pg.Pool({ connectionString: base.postgres.stagingUrl, max: 2 });
   const kafka = createKafka({ brokers: base.kafka.brokers, clientId: 'starling-bench' });

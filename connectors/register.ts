@@ -16,17 +16,8 @@ export interface Registration {
 export async function registerCapture(config: StarlingConfig): Promise<Registration[]> {
   const api = new ConnectApi(config.connect.url);
   const opts = defaultCaptureOptions(config);
-  const connectorConfig = mariaDbConnectorConfig(config, opts);
-  const errors = await api.validate(connectorConfig['connector.class']!, {
-    name: opts.name,
-    ...connectorConfig,
-  });
-  if (errors.length) {
-    throw new UserError(
-      `Kafka Connect rejects the MariaDB connector config:\n${errors.map((e) => `  - ${e}`).join('\n')}`,
-      'CONNECTOR_INVALID',
-    );
-  }
+  const mariadb = mariaDbConnectorConfig(config, opts);
+  await validate(api, 'MariaDB', opts.name, mariadb);
   // Starling creates the raw topics of the tables that exist now, with its settings (Debezium creates those
   // of tables added later, with the same settings through topic.creation.default.*).
   const admin = createKafka({ brokers: config.kafka.brokers }).admin();
@@ -36,29 +27,42 @@ export async function registerCapture(config: StarlingConfig): Promise<Registrat
   } finally {
     await admin.disconnect();
   }
-  const created = await api.upsert(opts.name, connectorConfig);
-  await waitRunning(api, opts.name, 60_000);
-  const out = [{ name: opts.name, created }];
+  const out = [await upsertRunning(api, opts.name, mariadb)];
 
   // The catalog's MongoDB connector, when a MongoDB is configured (none can run on these machines).
   const mongo = mongoCaptureOptions(config);
   if (mongo) {
     const mongoConfig = mongoDbConnectorConfig(config, mongo);
-    const mongoErrors = await api.validate(mongoConfig['connector.class']!, {
-      name: mongo.name,
-      ...mongoConfig,
-    });
-    if (mongoErrors.length) {
-      throw new UserError(
-        `Kafka Connect rejects the MongoDB connector config:\n${mongoErrors.map((e) => `  - ${e}`).join('\n')}`,
-        'CONNECTOR_INVALID',
-      );
-    }
-    const mongoCreated = await api.upsert(mongo.name, mongoConfig);
-    await waitRunning(api, mongo.name, 60_000);
-    out.push({ name: mongo.name, created: mongoCreated });
+    await validate(api, 'MongoDB', mongo.name, mongoConfig);
+    out.push(await upsertRunning(api, mongo.name, mongoConfig));
   }
   return out;
+}
+
+/** Connect's own validation of a config, every error at once. */
+async function validate(
+  api: ConnectApi,
+  label: string,
+  name: string,
+  config: Record<string, string>,
+): Promise<void> {
+  const errors = await api.validate(config['connector.class']!, { name, ...config });
+  if (errors.length) {
+    throw new UserError(
+      `Kafka Connect rejects the ${label} connector config:\n${errors.map((e) => `  - ${e}`).join('\n')}`,
+      'CONNECTOR_INVALID',
+    );
+  }
+}
+
+async function upsertRunning(
+  api: ConnectApi,
+  name: string,
+  config: Record<string, string>,
+): Promise<Registration> {
+  const created = await api.upsert(name, config);
+  await waitRunning(api, name, 60_000);
+  return { name, created };
 }
 
 /** db.table of every base table in the captured databases (the signal table is Debezium's, not data). */

@@ -5,8 +5,10 @@ import { createKafka } from '../../core/kafka/client.js';
 import { mysqlConnection, uniqueName } from './context.js';
 
 /**
- * A test's own capture: its own MariaDB database, Debezium connector, topic prefix and staging group, so
- * tests never see each other's changes. `env` is the environment a `starling` process for it needs.
+ * A private capture for a test or a benchmark: its own MariaDB database, Debezium connector, topic prefix
+ * and staging group, so it never sees anyone else's changes and leaves nothing behind. `config` is a
+ * StarlingConfig for that prefix and group; `env` is the environment a `starling` process for it needs.
+ * (No vitest here: bench/ uses it too.)
  */
 export interface Capture {
   db: string;
@@ -17,21 +19,18 @@ export interface Capture {
   env: Record<string, string>;
   topic(table: string): string;
   start(): Promise<void>;
-  drop(): Promise<void>;
+  /** Connector, database, topics, groups (the staging group and `extraGroups`), registry subjects. */
+  drop(extraGroups?: string[]): Promise<string[]>;
 }
 
-export function newCapture(base: StarlingConfig, label: string): Capture {
+export function newCapture(base: StarlingConfig, label: string, role: 'it' | 'bench' = 'it'): Capture {
   const db = uniqueName(label);
   const prefix = db.replaceAll('_', '-');
-  const group = `it-staging-${prefix}`;
-  const env = {
-    STARLING_TOPIC_PREFIX: prefix,
-    STARLING_STAGING_GROUP: group,
-    STARLING_LOG_LEVEL: 'warn',
-  };
+  const group = `${role}-staging-${prefix}`;
+  const env = { STARLING_TOPIC_PREFIX: prefix, STARLING_STAGING_GROUP: group, STARLING_LOG_LEVEL: 'warn' };
   const config = loadConfig({ ...process.env, ...env });
   const api = new ConnectApi(base.connect.url);
-  const connector = `it-${prefix}`;
+  const connector = `${role}-${prefix}`;
   return {
     db,
     prefix,
@@ -42,30 +41,70 @@ export function newCapture(base: StarlingConfig, label: string): Capture {
     topic: (table) => `${prefix}.${db}.${table}`,
     async start() {
       const conn = await mysqlConnection(base);
-      await conn.query(`CREATE DATABASE IF NOT EXISTS \`${db}\` CHARACTER SET utf8mb4`);
-      await conn.query(
-        `CREATE TABLE IF NOT EXISTS \`${db}\`.debezium_signal (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data TEXT NULL)`,
+      try {
+        await conn.query(`CREATE DATABASE IF NOT EXISTS \`${db}\` CHARACTER SET utf8mb4`);
+        await conn.query(
+          `CREATE TABLE IF NOT EXISTS \`${db}\`.debezium_signal (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data TEXT NULL)`,
+        );
+      } finally {
+        await conn.end();
+      }
+      await api.upsert(
+        connector,
+        mariaDbConnectorConfig(config, {
+          ...defaultCaptureOptions(config),
+          name: connector,
+          databases: [db],
+          serverId: 300_000 + Math.floor(Math.random() * 500_000),
+        }),
       );
-      await conn.end();
-      const opts = {
-        ...defaultCaptureOptions(config),
-        name: connector,
-        databases: [db],
-        serverId: 300_000 + Math.floor(Math.random() * 500_000),
-      };
-      await api.upsert(connector, mariaDbConnectorConfig(config, opts));
     },
-    async drop() {
-      await api.delete(connector);
-      const conn = await mysqlConnection(base);
-      await conn.query(`DROP DATABASE IF EXISTS \`${db}\``);
-      await conn.end();
+    async drop(extraGroups = []) {
+      // Every step is attempted; the ones that failed are returned (cleanup must not hide the run's error).
+      const failed: string[] = [];
+      const step = async (what: string, f: () => Promise<unknown>) => {
+        try {
+          await f();
+        } catch (e) {
+          failed.push(`${what}: ${(e as Error).message}`);
+        }
+      };
+      await step('connector', () => api.delete(connector));
+      await step('database', async () => {
+        const conn = await mysqlConnection(base);
+        try {
+          await conn.query(`DROP DATABASE IF EXISTS \`${db}\``);
+        } finally {
+          await conn.end();
+        }
+      });
       const admin = createKafka({ brokers: base.kafka.brokers }).admin();
-      await admin.connect();
-      const mine = (await admin.listTopics()).filter((t) => t.includes(prefix));
-      await admin.deleteTopics({ topics: mine }).catch(() => undefined);
-      await admin.deleteGroups([group]).catch(() => undefined);
-      await admin.disconnect();
+      await step('kafka', async () => {
+        await admin.connect();
+        // Raw topics, the dead-letter topic (dlq.<group>) and the schema history all carry the prefix.
+        const mine = (await admin.listTopics()).filter((t) => t.includes(prefix));
+        if (mine.length) await admin.deleteTopics({ topics: mine });
+        await admin.deleteGroups([group, ...extraGroups]);
+      });
+      await admin.disconnect().catch(() => undefined);
+      await step('registry', () => deleteSubjects(base.registry.ccompatUrl, prefix));
+      return failed;
     },
   };
+}
+
+/** The converter registered <topic>-key / <topic>-value subjects (heartbeat topic included); remove this prefix's. */
+async function deleteSubjects(ccompatUrl: string, prefix: string): Promise<void> {
+  const res = await fetch(`${ccompatUrl}/subjects`, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`GET /subjects: HTTP ${res.status}`);
+  const subjects = ((await res.json()) as string[]).filter((s) => s.includes(prefix));
+  for (const s of subjects) {
+    for (const permanent of ['', '?permanent=true']) {
+      const del = await fetch(`${ccompatUrl}/subjects/${encodeURIComponent(s)}${permanent}`, {
+        method: 'DELETE',
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!del.ok && del.status !== 404) throw new Error(`DELETE subject ${s}: HTTP ${del.status}`);
+    }
+  }
 }
