@@ -1,0 +1,134 @@
+import {
+  dateDimensionColumns,
+  dimensionColumns,
+  factColumns,
+  INFERRED,
+  IS_CURRENT,
+  isVersioned,
+  type PlannedColumn,
+  VALID_FROM,
+  VALID_TO,
+} from '../model/columns.js';
+import type { AttrType, StarModel } from '../model/types.js';
+
+/**
+ * The warehouse DDL, planned once for every dialect: which tables, columns, keys and defaults a star model
+ * becomes. A dialect (postgres.ts, db2.ts) only maps types, quotes identifiers and writes literals.
+ *
+ * Decisions shared by the dialects:
+ * - Identifiers are always quoted, so the model's names (DimDate, FactSales) keep their case.
+ * - Every dimension: surrogate key BIGINT primary key (streams/keys.ts), the natural key, its attributes
+ *   (nullable: an inferred member has only its natural key), `inferred` (a late-arriving placeholder,
+ *   completed when its first real change arrives; default false) and `_starling_pos` (the source position
+ *   of the change the row reflects, for position-guarded writes).
+ * - SCD2 dimensions also get valid_from, valid_to and is_current, and a unique (natural key, valid_from);
+ *   SCD1 dimensions a unique natural key. valid_to is NOT NULL with the far-future sentinel
+ *   9999-12-31 00:00:00 for the open version (VALID_TO_OPEN): as-of joins are then a plain
+ *   `valid_from <= t AND t < valid_to` (no `OR valid_to IS NULL`), usable by an index, in both dialects.
+ * - The date dimension: dateid INT (yyyymmdd) primary key and the columns of streams/date-dimension.ts.
+ * - Facts: the grain columns as primary key, one BIGINT key per dimension link, the date key, the measures
+ *   and `_starling_pos`. No foreign keys: facts may be written before their members are complete
+ *   (late arrivals), and SCD2 re-pointing updates keys in place; the keys are hashes, so integrity is by
+ *   construction.
+ * - Plain CREATE TABLE statements (no IF NOT EXISTS, which Db2 lacks): the caller decides what exists.
+ */
+
+/** The open SCD2 version's valid_to (far-future sentinel rather than NULL, see above). */
+export const VALID_TO_OPEN = '9999-12-31 00:00:00';
+
+export interface Dialect {
+  name: 'postgres' | 'db2';
+  quote(identifier: string): string;
+  columnType(type: AttrType): string;
+  /** A literal of the dialect's boolean column type (BOOLEAN or SMALLINT 0/1). */
+  booleanLiteral(value: boolean): string;
+  timestampLiteral(text: string): string;
+  /** A CHECK body for boolean columns, when the dialect stores them as numbers. */
+  booleanCheck?(quotedColumn: string): string;
+}
+
+export interface TablePlan {
+  name: string;
+  kind: 'dimension' | 'date-dimension' | 'fact';
+  columns: Array<PlannedColumn & { default?: { boolean: boolean } | { timestamp: string } }>;
+  primaryKey: string[];
+  unique: string[][];
+}
+
+export interface DdlOptions {
+  /** Schema the tables are created in (quoted); unqualified when absent. */
+  schema?: string;
+}
+
+/** The tables of a (validated) model, in creation order: the date dimension, dimensions, facts. */
+export function planWarehouse(model: StarModel): TablePlan[] {
+  const tables: TablePlan[] = [];
+  const dd = model.dateDimension;
+  const dateCols = dateDimensionColumns(dd);
+  tables.push({
+    name: dd.name,
+    kind: 'date-dimension',
+    columns: dateCols,
+    primaryKey: [dd.surrogateKey],
+    unique: [['date']],
+  });
+  for (const dim of model.dimensions) {
+    const columns: TablePlan['columns'] = dimensionColumns(dim).map((c) => {
+      if (c.name === INFERRED && c.role === 'inferred') return { ...c, default: { boolean: false } };
+      if (c.name === IS_CURRENT && c.role === 'is-current') return { ...c, default: { boolean: true } };
+      if (c.name === VALID_TO && c.role === 'valid-to')
+        return { ...c, default: { timestamp: VALID_TO_OPEN } };
+      return c;
+    });
+    tables.push({
+      name: dim.name,
+      kind: 'dimension',
+      columns,
+      primaryKey: [dim.surrogateKey],
+      unique: [isVersioned(dim) ? [dim.naturalKey.name, VALID_FROM] : [dim.naturalKey.name]],
+    });
+  }
+  for (const fact of model.facts)
+    tables.push({
+      name: fact.name,
+      kind: 'fact',
+      columns: factColumns(fact, model),
+      primaryKey: fact.grain.map((g) => g.name),
+      unique: [],
+    });
+  return tables;
+}
+
+/** One CREATE TABLE statement per table (without the trailing semicolon). */
+export function renderTables(tables: TablePlan[], dialect: Dialect, options: DdlOptions = {}): string[] {
+  const q = (id: string) => dialect.quote(id);
+  const qualified = (name: string) => (options.schema ? `${q(options.schema)}.${q(name)}` : q(name));
+  return tables.map((t) => {
+    const lines = t.columns.map((c) => {
+      let line = `  ${q(c.name)} ${dialect.columnType(c.type)}`;
+      if (c.default && 'boolean' in c.default)
+        line += ` DEFAULT ${dialect.booleanLiteral(c.default.boolean)}`;
+      if (c.default && 'timestamp' in c.default)
+        line += ` DEFAULT ${dialect.timestampLiteral(c.default.timestamp)}`;
+      if (!c.nullable) line += ' NOT NULL';
+      if (c.type.type === 'boolean' && dialect.booleanCheck)
+        line += ` CHECK (${dialect.booleanCheck(q(c.name))})`;
+      return line;
+    });
+    lines.push(`  PRIMARY KEY (${t.primaryKey.map(q).join(', ')})`);
+    for (const u of t.unique) lines.push(`  UNIQUE (${u.map(q).join(', ')})`);
+    return `CREATE TABLE ${qualified(t.name)} (\n${lines.join(',\n')}\n)`;
+  });
+}
+
+/** The whole DDL script: statements separated by `;` and a blank line. */
+export function renderScript(model: StarModel, dialect: Dialect, options: DdlOptions = {}): string {
+  return `${renderTables(planWarehouse(model), dialect, options).join(';\n\n')};\n`;
+}
+
+/** Double-quoted identifier with embedded quotes doubled (SQL standard; PostgreSQL and Db2 alike). */
+export function quoteIdentifier(identifier: string): string {
+  if (identifier.length === 0) throw new RangeError('empty identifier');
+  if (identifier.includes('\u0000')) throw new RangeError('identifier contains NUL');
+  return `"${identifier.replaceAll('"', '""')}"`;
+}
