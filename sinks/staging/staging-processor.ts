@@ -7,7 +7,7 @@ import { BadRecordError, type ChangeEvent, type ColumnSpec } from '../envelope/t
 import { classifyDbError } from '../runtime/classify.js';
 import type { DeadRecord } from '../runtime/dead-letters.js';
 import { reduceBatch } from '../runtime/reduce.js';
-import { FatalError, withRetry } from '../runtime/retry.js';
+import { FatalError, type RetryOptions, withRetry } from '../runtime/retry.js';
 import type { BatchProcessor } from '../runtime/sink-runner.js';
 
 /**
@@ -22,6 +22,16 @@ export class StagingProcessor implements BatchProcessor {
     private readonly log: Logger,
     private readonly retryWindowMs: number,
   ) {}
+
+  /** Synchronous when the schema is known (nearly always); otherwise fetched, retrying a registry outage. */
+  private decode(buf: Buffer | null, retry: Omit<RetryOptions, 'what'>) {
+    const cached = this.codec.decodeCached<Record<string, unknown>>(buf);
+    if (cached !== undefined) return cached;
+    return withRetry(() => this.codec.decode<Record<string, unknown>>(buf), {
+      ...retry,
+      what: 'schema registry',
+    });
+  }
 
   async process(
     topic: string,
@@ -46,15 +56,11 @@ export class StagingProcessor implements BatchProcessor {
     const events: ChangeEvent[] = [];
     for (const m of messages) {
       try {
-        const value = await withRetry(() => this.codec.decode<Record<string, unknown>>(m.value), {
-          ...retry,
-          what: 'schema registry',
-        });
+        const cachedValue = this.codec.decodeCached<Record<string, unknown>>(m.value);
+        const value = cachedValue !== undefined ? cachedValue : await this.decode(m.value, retry);
         if (!value) continue; // a tombstone: the delete event before it did the work
-        const key = await withRetry(() => this.codec.decode<Record<string, unknown>>(m.key), {
-          ...retry,
-          what: 'schema registry',
-        });
+        const cachedKey = this.codec.decodeCached<Record<string, unknown>>(m.key);
+        const key = cachedKey !== undefined ? cachedKey : await this.decode(m.key, retry);
         const e = mapChange(key, value, m.offset);
         events.push(e);
         source.set(e, m);
