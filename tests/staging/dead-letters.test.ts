@@ -2,18 +2,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AvroCodec } from '../../core/codec/avro-codec.js';
 import { RegistryClient } from '../../core/codec/registry-client.js';
-import {
-  type Consumer,
-  createConsumer,
-  createKafka,
-  createProducer,
-  type KafkaMessage,
-} from '../../core/kafka/client.js';
+import { createConsumer, createKafka, createProducer, type KafkaMessage } from '../../core/kafka/client.js';
 import { createLogger } from '../../core/log/logger.js';
 import { dlqTopic } from '../../sinks/runtime/dead-letters.js';
 import { createStagingSink } from '../../sinks/staging/staging-sink.js';
 import { newCapture } from '../support/capture.js';
 import { mysqlConnection, testConfig, uniqueName } from '../support/context.js';
+import { header, readDeadLetters } from '../support/dead-letters.js';
 
 // Bad records produced straight into a captured table's raw topic, between good changes made in MariaDB:
 // each lands in the dead-letter topic with its origin and reason and its original bytes, and every good
@@ -30,8 +25,8 @@ const admin = kafka.admin();
 const producer = createProducer(kafka);
 const codec = new AvroCodec(new RegistryClient(base.registry.ccompatUrl));
 const readerGroups = [uniqueName('it-dlq-letters-reader'), uniqueName('it-dlq-raw-reader')];
-let dlqConsumer: Consumer | undefined;
-const deadLetters: KafkaMessage[] = [];
+let deadLetterReader: Awaited<ReturnType<typeof readDeadLetters>> | undefined;
+let deadLetters: KafkaMessage[] = [];
 const topic = cap.topic('t');
 
 const COLUMNS = 'id, name, amount';
@@ -99,8 +94,6 @@ async function firstRawRecord(): Promise<KafkaMessage> {
   return seen[0]!;
 }
 
-const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
-
 beforeAll(async () => {
   await cap.start();
   const conn = await mysqlConnection(base, cap.db);
@@ -112,18 +105,12 @@ beforeAll(async () => {
   await admin.connect();
   await producer.connect();
   await sink.runner.start();
-  dlqConsumer = createConsumer(kafka, { groupId: readerGroups[0]! });
-  await dlqConsumer.connect();
-  await dlqConsumer.subscribe({ topic: dlqTopic(cap.group), fromBeginning: true });
-  await dlqConsumer.run({
-    eachMessage: async ({ message }) => {
-      deadLetters.push(message);
-    },
-  });
+  deadLetterReader = await readDeadLetters(kafka, dlqTopic(cap.group), readerGroups[0]!);
+  deadLetters = deadLetterReader.letters;
 });
 
 afterAll(async () => {
-  await dlqConsumer?.disconnect();
+  await deadLetterReader?.stop();
   await producer.disconnect();
   await sink.stop();
   await staging.query(`DROP SCHEMA IF EXISTS "${cap.db}" CASCADE`).catch(() => undefined);

@@ -2,12 +2,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AvroCodec } from '../../core/codec/avro-codec.js';
 import { RegistryClient } from '../../core/codec/registry-client.js';
-import { type Consumer, createConsumer, createKafka, type KafkaMessage } from '../../core/kafka/client.js';
+import { createKafka, type KafkaMessage } from '../../core/kafka/client.js';
 import { createLogger } from '../../core/log/logger.js';
 import { dlqTopic } from '../../sinks/runtime/dead-letters.js';
 import { createStagingSink } from '../../sinks/staging/staging-sink.js';
 import { newCapture } from '../support/capture.js';
 import { mysqlConnection, testConfig, uniqueName } from '../support/context.js';
+import { header, readDeadLetters } from '../support/dead-letters.js';
 
 // The source's schema changes while changes flow, and the staging sink (running in this process, never
 // restarted) follows: added columns (with the source default on the rows staging already holds), a
@@ -22,8 +23,8 @@ const staging = new pg.Pool({ connectionString: base.postgres.stagingUrl, max: 2
 const kafka = createKafka({ brokers: base.kafka.brokers });
 const codec = new AvroCodec(new RegistryClient(base.registry.ccompatUrl));
 const dlqGroup = uniqueName('it-schema-dlq-reader');
-let dlqConsumer: Consumer | undefined;
-const deadLetters: KafkaMessage[] = [];
+let deadLetterReader: Awaited<ReturnType<typeof readDeadLetters>> | undefined;
+let deadLetters: KafkaMessage[] = [];
 
 const BASE_COLUMNS = ['id', 'name', 'small_col', 'amount'];
 const ALL_COLUMNS = [...BASE_COLUMNS, 'c1', 'c2', 'c3'];
@@ -74,8 +75,6 @@ async function mysqlExec(...statements: string[]): Promise<void> {
   }
 }
 
-const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
-
 beforeAll(async () => {
   await cap.start();
   await mysqlExec(
@@ -93,18 +92,12 @@ beforeAll(async () => {
   );
   await sink.runner.start();
   // The sink created its dead-letter topic on start: read it from the beginning, for the whole file.
-  dlqConsumer = createConsumer(kafka, { groupId: dlqGroup });
-  await dlqConsumer.connect();
-  await dlqConsumer.subscribe({ topic: dlqTopic(cap.group), fromBeginning: true });
-  await dlqConsumer.run({
-    eachMessage: async ({ message }) => {
-      deadLetters.push(message);
-    },
-  });
+  deadLetterReader = await readDeadLetters(kafka, dlqTopic(cap.group), dlqGroup);
+  deadLetters = deadLetterReader.letters;
 });
 
 afterAll(async () => {
-  await dlqConsumer?.disconnect();
+  await deadLetterReader?.stop();
   await sink.stop();
   await staging.query(`DROP SCHEMA IF EXISTS "${cap.db}" CASCADE`).catch(() => undefined);
   await staging.end();
