@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { connectorCommands } from './connectors.js';
+import { lagCommands } from './lag.js';
 import { loadCommands } from './load.js';
 import { runCommands } from './run.js';
 import { seedCommands } from './seed.js';
@@ -13,4 +14,5 @@ connectorCommands(program);
 seedCommands(program);
 loadCommands(program);
 runCommands(program);
+lagCommands(program);
 await program.parseAsync(process.argv);

@@ -28,6 +28,7 @@ const opts = {
   serverId: 200_000 + Math.floor(Math.random() * 100_000),
 };
 const topic = `${opts.topicPrefix}.${db}.items`;
+const readerGroup = uniqueName('it-capture-reader');
 
 /** DATETIME(6) arrives as microseconds since the epoch, read as if the local time were UTC. */
 const micros = (iso: string, us: number) => BigInt(Date.parse(`${iso}Z`)) * 1000n + BigInt(us);
@@ -52,6 +53,7 @@ afterAll(async () => {
   await admin.connect();
   const mine = (await admin.listTopics()).filter((t) => t.includes(opts.topicPrefix));
   await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+  await admin.deleteGroups([readerGroup]).catch(() => undefined);
   await admin.disconnect();
   const conn = await mysqlConnection(config);
   await conn.query(`DROP DATABASE IF EXISTS \`${db}\``);
@@ -77,7 +79,7 @@ describe('capture from MariaDB through Debezium and the registry', () => {
   it('delivers the snapshot, then inserts, updates and deletes with exact values', async () => {
     const kafka = createKafka({ brokers: config.kafka.brokers });
     const codec = new AvroCodec(new RegistryClient(config.registry.ccompatUrl));
-    const consumer = createConsumer(kafka, { groupId: uniqueName('it-capture-reader') });
+    const consumer = createConsumer(kafka, { groupId: readerGroup });
     const events: Array<{ key: { id: number } | null; value: Envelope | null }> = [];
     // The topic appears when Debezium's first event for the table (the snapshot read) is written.
     await expect
