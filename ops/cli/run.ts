@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config/load.js';
+import { redactText } from '../../core/config/redact.js';
+import { createKafka } from '../../core/kafka/client.js';
 import { createLogger } from '../../core/log/logger.js';
 import { createStagingSink } from '../../sinks/staging/staging-sink.js';
+import { checkHealth } from '../http/health.js';
+import { createMetricsSource } from '../http/metrics-source.js';
+import { type HttpServerHandle, startHttpServer } from '../http/server.js';
 import { runCommand } from './run-command.js';
 
 const SHUTDOWN_DEADLINE_MS = 30_000;
@@ -20,6 +25,7 @@ export function runCommands(program: Command): void {
           log.error('fatal: stopping', { error: e.message });
           shutdown(1);
         });
+        let http: HttpServerHandle | undefined;
         let stopping = false;
         const shutdown = (code: number) => {
           if (stopping) return;
@@ -30,8 +36,9 @@ export function runCommands(program: Command): void {
             process.exit(1);
           }, SHUTDOWN_DEADLINE_MS);
           timer.unref();
-          sink
-            .stop()
+          (http?.close() ?? Promise.resolve())
+            .catch((e) => log.error('error while stopping the HTTP server', { error: String(e) }))
+            .then(() => sink.stop())
             .catch((e) => log.error('error while stopping', { error: String(e) }))
             .finally(() => process.exit(fatal ? 1 : code));
         };
@@ -42,6 +49,32 @@ export function runCommands(program: Command): void {
           group: config.staging.group,
           topics: String(config.staging.topics),
         });
+        if (!stopping) {
+          const group = config.staging.group;
+          http = await startHttpServer({
+            host: config.http.host,
+            port: config.http.port,
+            metrics: createMetricsSource({
+              kafka: createKafka({ brokers: config.kafka.brokers, clientId: 'starling-metrics' }),
+              groups: [group],
+              sinks: () => [{ group, stats: sink.runner.stats }],
+            }),
+            health: () => checkHealth(config),
+            onError: (e) =>
+              log.error('HTTP request failed', {
+                error: redactText(e instanceof Error ? e.message : String(e), config.secrets),
+              }),
+          }).catch((e: unknown) => {
+            // e.g. the port is taken: stop the sink gracefully rather than run without the endpoints.
+            log.error('cannot start the HTTP server; stopping', { error: String(e) });
+            shutdown(1);
+            return undefined;
+          });
+          if (http !== undefined) {
+            log.info('HTTP server listening', { url: http.url, paths: '/metrics /health' });
+            if (stopping) await http.close();
+          }
+        }
         await new Promise(() => undefined); // runs until a signal
         return 0;
       }),

@@ -27,7 +27,13 @@ export function newCapture(base: StarlingConfig, label: string, role: 'it' | 'be
   const db = uniqueName(label);
   const prefix = db.replaceAll('_', '-');
   const group = `${role}-staging-${prefix}`;
-  const env = { STARLING_TOPIC_PREFIX: prefix, STARLING_STAGING_GROUP: group, STARLING_LOG_LEVEL: 'warn' };
+  const env = {
+    STARLING_TOPIC_PREFIX: prefix,
+    STARLING_STAGING_GROUP: group,
+    STARLING_LOG_LEVEL: 'warn',
+    // A `starling run` of this capture serves /metrics on its own port, never on a running pipeline's 3000.
+    STARLING_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+  };
   const config = loadConfig({ ...process.env, ...env });
   const api = new ConnectApi(base.connect.url);
   const connector = `${role}-${prefix}`;

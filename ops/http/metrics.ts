@@ -1,0 +1,117 @@
+/**
+ * `GET /metrics` in the Prometheus text exposition format, version 0.0.4: a pure function from a lag sample,
+ * the sink's counters and the time now to the text. Lag metrics are named after kafka-lag-exporter
+ * (`kafka_consumergroup_group_lag`, `kafka_consumergroup_group_lag_seconds`) so its dashboards and alerts work
+ * unchanged. A partition whose lag in seconds is unknown (its oldest unconsumed record was not read in time)
+ * has no `_lag_seconds` sample rather than a made-up one; a sink that has not committed yet has no
+ * `starling_sink_seconds_since_last_commit` sample.
+ */
+import type { LagSample } from '../lag/lag.js';
+
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** The runner's counters (SinkRunner.stats). */
+export interface SinkStats {
+  batches: number;
+  records: number;
+  deadLetters: number;
+  /** ms since the epoch of the last offset commit; 0 when none yet */
+  lastCommitAt: number;
+}
+
+export interface SinkMetricsInput {
+  group: string;
+  stats: SinkStats;
+}
+
+/** Label values escape backslash, double quote and line feed (exposition format 0.0.4). */
+export function escapeLabelValue(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/** HELP text escapes backslash and line feed. */
+function escapeHelp(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+export function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Number.POSITIVE_INFINITY) return '+Inf';
+  if (v === Number.NEGATIVE_INFINITY) return '-Inf';
+  return String(v);
+}
+
+type Labels = Record<string, string | number>;
+
+function sampleLine(name: string, labels: Labels, value: number): string {
+  const pairs = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabelValue(String(v))}"`);
+  return `${name}{${pairs.join(',')}} ${formatValue(value)}`;
+}
+
+interface Family {
+  name: string;
+  help: string;
+  type: 'gauge' | 'counter';
+  samples: { labels: Labels; value: number }[];
+}
+
+export function renderMetrics(sample: LagSample | undefined, sinks: SinkMetricsInput[], now: number): string {
+  const rows = sample?.rows ?? [];
+  const families: Family[] = [
+    {
+      name: 'kafka_consumergroup_group_lag',
+      help: 'Group offset lag of a partition: end offset minus committed offset, in messages.',
+      type: 'gauge',
+      samples: rows.map((r) => ({
+        labels: { group: r.group, topic: r.topic, partition: r.partition },
+        value: r.lag,
+      })),
+    },
+    {
+      name: 'kafka_consumergroup_group_lag_seconds',
+      help: 'Group time lag of a partition: age of the oldest unconsumed record, in seconds (read, not interpolated).',
+      type: 'gauge',
+      samples: rows
+        .filter((r) => r.lagSeconds !== null)
+        .map((r) => ({
+          labels: { group: r.group, topic: r.topic, partition: r.partition },
+          value: r.lagSeconds!,
+        })),
+    },
+    {
+      name: 'starling_sink_records_total',
+      help: 'Records the sink has written and committed.',
+      type: 'counter',
+      samples: sinks.map((s) => ({ labels: { group: s.group }, value: s.stats.records })),
+    },
+    {
+      name: 'starling_sink_batches_total',
+      help: 'Batches the sink has written and committed.',
+      type: 'counter',
+      samples: sinks.map((s) => ({ labels: { group: s.group }, value: s.stats.batches })),
+    },
+    {
+      name: 'starling_sink_dead_letters_total',
+      help: 'Records the sink has sent to its dead-letter topic.',
+      type: 'counter',
+      samples: sinks.map((s) => ({ labels: { group: s.group }, value: s.stats.deadLetters })),
+    },
+    {
+      name: 'starling_sink_seconds_since_last_commit',
+      help: "Seconds since the sink's last offset commit (absent before the first commit).",
+      type: 'gauge',
+      samples: sinks
+        .filter((s) => s.stats.lastCommitAt > 0)
+        .map((s) => ({
+          labels: { group: s.group },
+          value: Math.max(0, now - s.stats.lastCommitAt) / 1000,
+        })),
+    },
+  ];
+  const lines: string[] = [];
+  for (const f of families) {
+    lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`);
+    for (const s of f.samples) lines.push(sampleLine(f.name, s.labels, s.value));
+  }
+  return `${lines.join('\n')}\n`;
+}
