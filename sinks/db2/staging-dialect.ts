@@ -6,6 +6,7 @@ import {
   type SqlValue,
   type TableId,
 } from '../envelope/types.js';
+import { splitForWrite } from '../runtime/reduce.js';
 import { compatibility, describeTable } from './catalog.js';
 import { type Db2Connection, type Db2Param, db2ConnectionString, type IbmDb, loadIbmDb } from './driver.js';
 import {
@@ -165,14 +166,7 @@ export class Db2Staging implements StagingDialect {
 
   async apply(table: TableId, events: ChangeEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const deletes = events.filter((e) => e.op === 'd');
-    const byVersion = new Map<ColumnSpec[], ChangeEvent[]>();
-    for (const e of events) {
-      if (e.op === 'd') continue;
-      const list = byVersion.get(e.columns) ?? [];
-      list.push(e);
-      byVersion.set(e.columns, list);
-    }
+    const { deletes, upserts: byVersion } = splitForWrite(events);
     // Convert every value before touching the database: a bad value fails the batch without a round trip.
     const statements: Array<{ sql: string; params: Db2Param[] }> = [];
     if (deletes.length) statements.push(...this.deleteStatements(table, deletes));

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { StagingDialect } from '../dialect.js';
 import { BadRecordError, type ChangeEvent, type ColumnSpec, type TableId } from '../envelope/types.js';
-import { keyText } from '../runtime/reduce.js';
+import { keyText, splitForWrite } from '../runtime/reduce.js';
 import {
   addColumnSql,
   alterTypeSql,
@@ -82,15 +82,7 @@ export class PostgresStaging implements StagingDialect {
   }
 
   async apply(table: TableId, events: ChangeEvent[]): Promise<void> {
-    const deletes = events.filter((e) => e.op === 'd');
-    // Upserts of one schema version share one statement.
-    const byVersion = new Map<ColumnSpec[], ChangeEvent[]>();
-    for (const e of events) {
-      if (e.op === 'd') continue;
-      const list = byVersion.get(e.columns) ?? [];
-      list.push(e);
-      byVersion.set(e.columns, list);
-    }
+    const { deletes, upserts: byVersion } = splitForWrite(events);
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');

@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../envelope/types.js';
+import type { ChangeEvent, ColumnSpec } from '../envelope/types.js';
 
 /** A stable text for a key (column order as the source declares it). */
 export function keyText(e: ChangeEvent): string {
@@ -28,4 +28,26 @@ export function reduceBatch(events: ChangeEvent[]): Map<string, ChangeEvent[]> {
     if (!prev || prev.position < e.position) keys.set(k, e);
   }
   return new Map([...byTable].map(([t, keys]) => [t, [...keys.values()]]));
+}
+
+/**
+ * Splits one table's reduced changes for writing: the deletes, and the upserts grouped by schema version
+ * (the changes of one version share one statement's column list).
+ */
+export function splitForWrite(events: ChangeEvent[]): {
+  deletes: ChangeEvent[];
+  upserts: Map<ColumnSpec[], ChangeEvent[]>;
+} {
+  const deletes: ChangeEvent[] = [];
+  const upserts = new Map<ColumnSpec[], ChangeEvent[]>();
+  for (const e of events) {
+    if (e.op === 'd') {
+      deletes.push(e);
+      continue;
+    }
+    const list = upserts.get(e.columns);
+    if (list) list.push(e);
+    else upserts.set(e.columns, [e]);
+  }
+  return { deletes, upserts };
 }

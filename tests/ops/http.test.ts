@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectApi } from '../../connectors/connect-api.js';
-import { type Consumer, createConsumer, createKafka, createProducer } from '../../core/kafka/client.js';
+import { createKafka, createProducer } from '../../core/kafka/client.js';
 import { checkHealth, type HealthReport } from '../../ops/http/health.js';
 import { createMetricsSource } from '../../ops/http/metrics-source.js';
 import { type HttpServerHandle, startHttpServer } from '../../ops/http/server.js';
 import { measureLag, type PartitionLag } from '../../ops/lag/lag.js';
 import { starling } from '../support/cli.js';
+import { commitUpTo } from '../support/commit-up-to.js';
 import { testConfig, uniqueName } from '../support/context.js';
 
 // The operations HTTP server against the real stack. The group this test creates lags by exactly 3 on
@@ -50,31 +51,6 @@ function parseProm(text: string): PromSample[] {
   return out;
 }
 
-async function consumeUpTo(): Promise<void> {
-  const consumer: Consumer = createConsumer(kafka, { groupId: group, maxWaitTimeInMs: 100 });
-  const committed = new Set<number>();
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        if (Number(message.offset) + 1 !== upTo[partition]) return;
-        await consumer.commitOffsets([{ topic, partition, offset: String(upTo[partition]) }]);
-        committed.add(partition);
-      },
-    });
-    await vi.waitFor(
-      () => {
-        if (committed.size < Object.keys(upTo).length) throw new Error('not committed yet');
-      },
-      { timeout: 60_000, interval: 50 },
-    );
-  } finally {
-    await consumer.disconnect();
-  }
-}
-
 const stats = { batches: 4, records: 17, deadLetters: 1, lastCommitAt: Date.now() };
 
 beforeAll(async () => {
@@ -103,7 +79,7 @@ beforeAll(async () => {
     ],
   });
   await producer.disconnect();
-  await consumeUpTo();
+  await commitUpTo(kafka, topic, group, upTo);
   server = await startHttpServer({
     host: '127.0.0.1',
     port: 0,

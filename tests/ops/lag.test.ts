@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Consumer, createConsumer, createKafka, createProducer } from '../../core/kafka/client.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKafka, createProducer } from '../../core/kafka/client.js';
 import { type LagSample, measureLag, type PartitionLag } from '../../ops/lag/lag.js';
 import { starling } from '../support/cli.js';
+import { commitUpTo } from '../support/commit-up-to.js';
 import { testConfig, uniqueName } from '../support/context.js';
 
 // `starling lag` and its module against the real broker. The topic has 2 partitions, produced explicitly
@@ -15,32 +16,6 @@ const admin = kafka.admin();
 const topic = uniqueName('it-lag');
 const group = uniqueName('it-lag-group');
 const t0 = Date.now();
-
-/** Consumes the topic in `group` and commits exactly `upTo[p]` on each partition, then leaves. */
-async function consumeUpTo(upTo: Record<number, number>): Promise<void> {
-  const consumer: Consumer = createConsumer(kafka, { groupId: group, maxWaitTimeInMs: 100 });
-  const committed = new Set<number>();
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        if (Number(message.offset) + 1 !== upTo[partition]) return;
-        await consumer.commitOffsets([{ topic, partition, offset: String(upTo[partition]) }]);
-        committed.add(partition);
-      },
-    });
-    await vi.waitFor(
-      () => {
-        if (committed.size < Object.keys(upTo).length) throw new Error('not committed yet');
-      },
-      { timeout: 60_000, interval: 50 },
-    );
-  } finally {
-    await consumer.disconnect();
-  }
-}
 
 const row = (s: LagSample, partition: number): PartitionLag => {
   const r = s.rows.find((x) => x.group === group && x.topic === topic && x.partition === partition);
@@ -66,7 +41,7 @@ beforeAll(async () => {
     ],
   });
   await producer.disconnect();
-  await consumeUpTo({ 0: 3, 1: 1 });
+  await commitUpTo(kafka, topic, group, { 0: 3, 1: 1 });
 });
 
 afterAll(async () => {
@@ -134,7 +109,7 @@ describe('consumer lag', () => {
   });
 
   it('reports lag 0 and OK once everything is consumed', async () => {
-    await consumeUpTo({ 0: 6, 1: 4 });
+    await commitUpTo(kafka, topic, group, { 0: 6, 1: 4 });
     const caughtUp = await measureLag(kafka, { groups: [group], previous: first });
     for (const p of [0, 1]) expect(row(caughtUp, p)).toMatchObject({ lag: 0, lagSeconds: 0, status: 'OK' });
     expect(row(caughtUp, 0).committed).toBe(6);
