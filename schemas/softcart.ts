@@ -61,6 +61,8 @@ export const DimCustomer: DimensionDef = {
   naturalKey: { name: 'customer_id', from: 'customer_id', type: { type: 'int' } },
   attributes: [{ name: 'country', from: 'country', type: country }],
   scd: 2,
+  // The business time of the move (the workload and the seed write it), on the facts' clock.
+  eventTime: 'updated_at',
 };
 
 export const FactSales: FactDef = {
@@ -107,6 +109,7 @@ export const SOFTCART_SOURCE_COLUMNS: SourceColumns = {
   'sales.customers': {
     customer_id: { kind: 'int32' },
     country: { kind: 'string' },
+    updated_at: { kind: 'timestamp' },
   },
   'catalog.electronics': {
     _id: { kind: 'string' },

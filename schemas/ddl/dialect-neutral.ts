@@ -6,6 +6,8 @@ import {
   IS_CURRENT,
   isVersioned,
   type PlannedColumn,
+  POSITION,
+  POSITION_TYPE,
   VALID_FROM,
   VALID_TO,
 } from '../model/columns.js';
@@ -49,7 +51,7 @@ export interface Dialect {
 
 export interface TablePlan {
   name: string;
-  kind: 'dimension' | 'date-dimension' | 'fact';
+  kind: 'dimension' | 'date-dimension' | 'fact' | 'bookkeeping';
   columns: Array<PlannedColumn & { default?: { boolean: boolean } | { timestamp: string } }>;
   primaryKey: string[];
   unique: string[][];
@@ -96,6 +98,78 @@ export function planWarehouse(model: StarModel): TablePlan[] {
       primaryKey: fact.grain.map((g) => g.name),
       unique: [],
     });
+  tables.push(...planBookkeeping(model));
+  return tables;
+}
+
+/** The SCD2 state of a dimension: every change point of every natural key (sinks/warehouse/writer.ts). */
+export function pointsTable(dimension: string): string {
+  return `_starling_points_${dimension}`;
+}
+
+/** A fact's delete markers: the newest delete position per grain, so an older upsert cannot resurrect it. */
+export function deletedTable(fact: string): string {
+  return `_starling_deleted_${fact}`;
+}
+
+/** One row per model: the warehouse writers' mutual-exclusion lock (Db2 locks it; PostgreSQL uses advisory locks). */
+export const LOCK_TABLE = '_starling_lock';
+
+/** Columns of the points table besides the natural key and the attributes. */
+export const POINT_AT = 'at';
+export const POINT_POSITION = 'position';
+
+/**
+ * Bookkeeping tables of the warehouse sink: for each SCD2 dimension its change points (natural key, event
+ * time, position, every attribute), which is the state versions are recomputed from; for each fact its
+ * delete markers; and the lock table.
+ */
+export function planBookkeeping(model: StarModel): TablePlan[] {
+  const tables: TablePlan[] = [];
+  const position: TablePlan['columns'][number] = {
+    name: POSITION,
+    type: POSITION_TYPE,
+    nullable: false,
+    role: 'position',
+  };
+  for (const dim of model.dimensions.filter(isVersioned))
+    tables.push({
+      name: pointsTable(dim.name),
+      kind: 'bookkeeping',
+      columns: [
+        { name: dim.naturalKey.name, type: dim.naturalKey.type, nullable: false, role: 'natural-key' },
+        { name: POINT_AT, type: { type: 'timestamp' }, nullable: false, role: 'event-time' },
+        { ...position, name: POINT_POSITION },
+        ...dim.attributes.map((a) => ({
+          name: a.name,
+          type: a.type,
+          nullable: true,
+          role: 'attribute' as const,
+        })),
+      ],
+      primaryKey: [dim.naturalKey.name, POINT_POSITION],
+      unique: [],
+    });
+  for (const fact of model.facts)
+    tables.push({
+      name: deletedTable(fact.name),
+      kind: 'bookkeeping',
+      columns: [
+        ...fact.grain.map((g) => ({ name: g.name, type: g.type, nullable: false, role: 'grain' as const })),
+        position,
+      ],
+      primaryKey: fact.grain.map((g) => g.name),
+      unique: [],
+    });
+  tables.push({
+    name: LOCK_TABLE,
+    kind: 'bookkeeping',
+    columns: [
+      { name: 'model', type: { type: 'text', maxLength: 128 }, nullable: false, role: 'natural-key' },
+    ],
+    primaryKey: ['model'],
+    unique: [],
+  });
   return tables;
 }
 

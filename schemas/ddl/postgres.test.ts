@@ -6,10 +6,20 @@ import { postgresDdl, postgresDialect } from './postgres.js';
 describe('PostgreSQL DDL of the SoftCart star', () => {
   const sql = postgresDdl(softcartModel, { schema: 'warehouse' });
 
-  it('creates the date dimension, the dimensions, then the fact', () => {
+  it('creates the date dimension, the dimensions, the fact, then the bookkeeping tables', () => {
     const order = [...sql.matchAll(/CREATE TABLE "warehouse"\."(\w+)"/g)].map((m) => m[1]);
-    expect(order).toEqual(['DimDate', 'DimCategory', 'DimItem', 'DimCountry', 'DimCustomer', 'FactSales']);
-    expect(sql.split(';\n\n')).toHaveLength(6);
+    expect(order).toEqual([
+      'DimDate',
+      'DimCategory',
+      'DimItem',
+      'DimCountry',
+      'DimCustomer',
+      'FactSales',
+      '_starling_points_DimCustomer',
+      '_starling_deleted_FactSales',
+      '_starling_lock',
+    ]);
+    expect(sql.split(';\n\n')).toHaveLength(9);
     expect(sql.endsWith(');\n')).toBe(true);
   });
 
@@ -63,7 +73,7 @@ describe('PostgreSQL DDL of the SoftCart star', () => {
     expect(item).toContain('"inferred" BOOLEAN DEFAULT FALSE NOT NULL');
   });
 
-  it('the fact: grain primary key, one BIGINT per link, the date key, measures, position', () => {
+  it('the fact: grain primary key, one BIGINT per link, the linked natural keys and event time, the date key, measures, position', () => {
     expect(sql).toContain(
       [
         'CREATE TABLE "warehouse"."FactSales" (',
@@ -72,12 +82,29 @@ describe('PostgreSQL DDL of the SoftCart star', () => {
         '  "categoryid" BIGINT,',
         '  "customerkey" BIGINT,',
         '  "countryid" BIGINT,',
+        '  "product_id" INTEGER,',
+        '  "customer_id" INTEGER,',
+        '  "event_time" TIMESTAMP(6) NOT NULL,',
         '  "dateid" INTEGER NOT NULL,',
         '  "quantity" INTEGER,',
         '  "price" NUMERIC(10,2),',
         '  "amount" NUMERIC(20,2),',
         '  "_starling_pos" VARCHAR(128) NOT NULL,',
         '  PRIMARY KEY ("orderid")',
+        ')',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps the SCD2 state as change points keyed by (natural key, position)', () => {
+    expect(sql).toContain(
+      [
+        'CREATE TABLE "warehouse"."_starling_points_DimCustomer" (',
+        '  "customer_id" INTEGER NOT NULL,',
+        '  "at" TIMESTAMP(6) NOT NULL,',
+        '  "position" VARCHAR(128) NOT NULL,',
+        '  "country" VARCHAR(64),',
+        '  PRIMARY KEY ("customer_id", "position")',
         ')',
       ].join('\n'),
     );

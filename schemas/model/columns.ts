@@ -22,6 +22,8 @@ export interface PlannedColumn {
     | 'date'
     | 'grain'
     | 'dimension-key'
+    | 'link-natural-key'
+    | 'event-time'
     | 'date-key'
     | 'measure';
 }
@@ -33,6 +35,9 @@ export const IS_CURRENT = 'is_current';
 export const INFERRED = 'inferred';
 /** The source position of the change a row reflects: writes are guarded by it (text order = change order). */
 export const POSITION = '_starling_pos';
+
+/** A fact's event time (picks the date member and the SCD2 versions; set-based re-pointing filters on it). */
+export const EVENT_TIME = 'event_time';
 
 /** The position column's type: fixed-width text (see the staging mirror's `_starling_pos`). */
 export const POSITION_TYPE: AttrType = { type: 'text', maxLength: 128 };
@@ -90,7 +95,9 @@ export function dateDimensionColumns(dd: DateDimensionDef): PlannedColumn[] {
 /**
  * A fact table: the grain columns (the primary key), one BIGINT key per dimension link (named after the
  * dimension's surrogate-key column; unknown dimensions are skipped here and reported by the validator), the
- * date key, the measures, and the position column.
+ * natural key of every directly linked dimension (named after that dimension's natural key) and the event
+ * time — kept so that a dimension change arriving after its facts re-points them with one set-based UPDATE
+ * (docs/hard-parts.md) — the date key, the measures, and the position column.
  */
 export function factColumns(fact: FactDef, model: StarModel): PlannedColumn[] {
   const cols: PlannedColumn[] = fact.grain.map((g) => ({
@@ -105,6 +112,17 @@ export function factColumns(fact: FactDef, model: StarModel): PlannedColumn[] {
     if (dim)
       cols.push({ name: dim.surrogateKey, type: { type: 'bigint' }, nullable: true, role: 'dimension-key' });
   }
+  for (const link of fact.dimensions) {
+    const dim = model.dimensions.find((d) => d.name === link.dimension);
+    if (dim && 'column' in link)
+      cols.push({
+        name: dim.naturalKey.name,
+        type: dim.naturalKey.type,
+        nullable: true,
+        role: 'link-natural-key',
+      });
+  }
+  cols.push({ name: EVENT_TIME, type: { type: 'timestamp' }, nullable: false, role: 'event-time' });
   cols.push({
     name: model.dateDimension.surrogateKey,
     type: { type: 'int' },

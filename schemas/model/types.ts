@@ -42,6 +42,11 @@ export interface DimensionDef {
   attributes: AttributeDef[];
   /** SCD type of the attributes that do not say otherwise. */
   scd: 1 | 2;
+  /**
+   * The source column holding when a change takes effect (business time), which places SCD2 version
+   * boundaries on the same clock as the facts' event times. Absent: the source's commit time.
+   */
+  eventTime?: string;
 }
 
 /** The date dimension at day grain, derived from the facts' event times (never from a source table). */

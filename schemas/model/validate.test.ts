@@ -130,8 +130,25 @@ describe('validateModel', () => {
     expect(problems).toEqual([
       `dimensions.DimItem.columns.${'x'.repeat(64)}: column name "${'x'.repeat(64)}" is 64 bytes: longer than PostgreSQL's 63`,
       `dimensions.DimItem.columns.${'é'.repeat(65)}: column name "${'é'.repeat(65)}" is 130 bytes: longer than PostgreSQL's 63 and Db2's 128`,
+      `dimensions.DimItem.columns.${'é'.repeat(65)}: column name "${'é'.repeat(65)}" is not a valid Avro field name ([A-Za-z_][A-Za-z0-9_]*)`,
       // The fact's through-link names the renamed attribute.
       'facts.FactSales.dimensions.DimCategory: goes through "DimItem.category", which is not an attribute of "DimItem"',
+    ]);
+  });
+
+  it('reports a through-link ending at a versioned dimension, a two-hop chain and a bad dimension event time', () => {
+    const m = model();
+    dim(m, 'DimCountry').scd = 2;
+    dim(m, 'DimCustomer').eventTime = 'country';
+    const f = fact(m);
+    f.dimensions[1] = {
+      dimension: 'DimCategory',
+      through: { dimension: 'DimCountry', attribute: 'country' },
+    };
+    expect(validateModel(m, SOFTCART_SOURCE_COLUMNS)).toEqual([
+      'dimensions.DimCustomer.eventTime: source column "country" is string, not a date or timestamp',
+      'facts.FactSales.dimensions.DimCategory: goes through "DimCountry", which is itself linked through another dimension: one hop only',
+      'facts.FactSales.dimensions.DimCountry: a through-link must end at a type-1 dimension; "DimCountry" keeps type-2 versions',
     ]);
   });
 

@@ -1,6 +1,12 @@
 import { UserError } from '../../core/errors/user-error.js';
 import type { ColumnKind } from '../../sinks/envelope/types.js';
-import { dateDimensionColumns, dimensionColumns, factColumns, type PlannedColumn } from './columns.js';
+import {
+  dateDimensionColumns,
+  dimensionColumns,
+  factColumns,
+  isVersioned,
+  type PlannedColumn,
+} from './columns.js';
 import type { AttrType, DimensionDef, FactDef, MeasureDef, SourceRef, StarModel } from './types.js';
 
 /** A source column as the staging mirror knows it (decimal precision/scale when known). */
@@ -24,6 +30,7 @@ export const MAX_IDENTIFIER_BYTES = { postgres: 63, db2: 128 } as const;
 export const MAX_DECIMAL_PRECISION = 31;
 
 const NUMERIC = new Set<AttrType['type']>(['int', 'bigint', 'decimal']);
+const AVRO_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Every problem of the model at once, each prefixed with the path of the element (empty when valid). */
 export function validateModel(model: StarModel, sources?: SourceColumns): string[] {
@@ -63,6 +70,12 @@ export function validateModel(model: StarModel, sources?: SourceColumns): string
     const seen = new Map<string, string>();
     for (const c of cols) {
       checkName(`${path}.columns.${c.name}`, c.name, 'column name');
+      // Conformed topics carry the columns as Avro fields (streams/conform/avro-schemas.ts).
+      if (typeof c.name === 'string' && c.name.length > 0 && !AVRO_NAME.test(c.name))
+        add(
+          `${path}.columns.${c.name}`,
+          `column name "${c.name}" is not a valid Avro field name ([A-Za-z_][A-Za-z0-9_]*)`,
+        );
       const folded = c.name.toLowerCase();
       const first = seen.get(folded);
       if (first !== undefined)
@@ -141,6 +154,8 @@ export function validateModel(model: StarModel, sources?: SourceColumns): string
     if (dim.scd !== 1 && dim.scd !== 2) add(path, `scd must be 1 or 2, not ${String(dim.scd)}`);
     const cols = sourceOf(`${path}.source`, dim.source);
     checkFrom(`${path}.naturalKey`, dim.source, cols, dim.naturalKey.from, dim.naturalKey.type);
+    if (dim.eventTime !== undefined)
+      checkTimeColumn(`${path}.eventTime`, dim.source, cols, dim.eventTime, add);
     for (const a of dim.attributes) {
       checkFrom(`${path}.attributes.${a.name}`, dim.source, cols, a.from, a.type);
       if (a.scd !== undefined && a.scd !== 1 && a.scd !== 2)
@@ -159,19 +174,7 @@ export function validateModel(model: StarModel, sources?: SourceColumns): string
     for (const g of fact.grain) checkFrom(`${path}.grain.${g.name}`, fact.source, cols, g.from, g.type);
 
     if (!fact.eventTime) add(`${path}.eventTime`, 'no event-time column');
-    else if (cols) {
-      const col = cols.get(fact.eventTime);
-      if (!col)
-        add(
-          `${path}.eventTime`,
-          `unknown source column "${fact.eventTime}" in ${fact.source.namespace}.${fact.source.table}`,
-        );
-      else if (!['date', 'timestamp', 'timestamptz'].includes(col.kind))
-        add(
-          `${path}.eventTime`,
-          `source column "${fact.eventTime}" is ${describeKind(col)}, not a date or timestamp`,
-        );
-    }
+    else checkTimeColumn(`${path}.eventTime`, fact.source, cols, fact.eventTime, add);
     if (dd && fact.dateDimension !== dd.name)
       add(`${path}.dateDimension`, `"${fact.dateDimension}" is not the model's date dimension "${dd.name}"`);
 
@@ -228,11 +231,17 @@ function checkLinks(
       add(lp, `goes through dimension "${link.through.dimension}", which the model does not declare`);
       continue;
     }
-    if (!linked.has(via.name))
+    const viaLink = linked.get(via.name);
+    if (!viaLink)
       add(
         lp,
         `goes through "${via.name}", which this fact does not link (add a link to "${via.name}" first)`,
       );
+    else if (!('column' in viaLink))
+      add(lp, `goes through "${via.name}", which is itself linked through another dimension: one hop only`);
+    // The runtime re-points facts when the via member changes, by the target's member key: a type-1 member.
+    if (isVersioned(dim))
+      add(lp, `a through-link must end at a type-1 dimension; "${dim.name}" keeps type-2 versions`);
     const attr = via.attributes.find((a) => a.name === link.through.attribute);
     const attrType =
       attr?.type ?? (via.naturalKey.name === link.through.attribute ? via.naturalKey.type : undefined);
@@ -311,6 +320,20 @@ function checkMeasures(
         }
     }
   }
+}
+
+function checkTimeColumn(
+  path: string,
+  src: SourceRef,
+  cols: Map<string, SourceColumn> | undefined,
+  name: string,
+  add: Add,
+): void {
+  if (!cols) return;
+  const col = cols.get(name);
+  if (!col) add(path, `unknown source column "${name}" in ${src.namespace}.${src.table}`);
+  else if (!['date', 'timestamp', 'timestamptz'].includes(col.kind))
+    add(path, `source column "${name}" is ${describeKind(col)}, not a date or timestamp`);
 }
 
 function scaleOf(t: AttrType): number {
