@@ -19,8 +19,24 @@ export async function ensureRawTopics(
   admin: Admin,
   tables: string[],
 ): Promise<string[]> {
+  return ensureTopics(
+    config,
+    admin,
+    tables.map((t) => `${config.topics.prefix}.${t}`),
+  );
+}
+
+/**
+ * Creates these topics, when missing, with the raw topics' settings: the conformed topics feed replay and
+ * the SCD2 history too, so they keep everything as well.
+ */
+export async function ensureTopics(
+  config: StarlingConfig,
+  admin: Admin,
+  topics: string[],
+): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
-  const missing = tables.map((t) => `${config.topics.prefix}.${t}`).filter((t) => !existing.has(t));
+  const missing = topics.filter((t) => !existing.has(t));
   if (!missing.length) return [];
   await admin.createTopics({
     waitForLeaders: true,

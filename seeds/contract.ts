@@ -9,6 +9,12 @@ export const CATALOG_BASE = 5600;
 export const CATALOG_SIZE = 438;
 /** Countries in DimCountry.csv (and in the built-in list). */
 export const COUNTRY_COUNT = 56;
+/**
+ * customers.updated_at of every seeded customer: when its values took effect, on the clock of
+ * sales_data.`timestamp`. Before the first course sale (2020-09-05), so every seeded sale finds its
+ * customer's version in effect.
+ */
+export const SEED_CUSTOMER_UPDATED_AT = '2019-01-01 00:00:00';
 
 /**
  * Folds a course product id (5600–9000) onto the catalog (5600–6037), so every sale resolves to exactly one

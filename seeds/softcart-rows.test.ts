@@ -28,10 +28,10 @@ describe('salesTuples', () => {
 });
 
 describe('customerTuples', () => {
-  it('gives each distinct customer once, ascending, country by id mod n', () => {
+  it('gives each distinct customer once, ascending, country by id mod n, the seed business time', () => {
     expect(customerTuples(rows, ['A', 'B', 'C', 'D'])).toEqual([
-      [38, 'C'],
-      [76305, 'B'],
+      [38, 'C', '2019-01-01 00:00:00'],
+      [76305, 'B', '2019-01-01 00:00:00'],
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { countryFor, foldProductId } from './contract.js';
+import { countryFor, foldProductId, SEED_CUSTOMER_UPDATED_AT } from './contract.js';
 import type { OltpRow } from './rows.js';
 import { addSeconds } from './synthetic.js';
 
@@ -32,8 +32,14 @@ export function salesTuples(rows: readonly OltpRow[], scale: number): SalesTuple
   return out;
 }
 
-/** One customers row per distinct customer id, ascending, with the contract's country rule. */
-export function customerTuples(rows: readonly OltpRow[], countries: readonly string[]): [number, string][] {
+/** A customers row as the seed writes it: customer_id, country, updated_at. */
+export type CustomerTuple = [number, string, string];
+
+/**
+ * One customers row per distinct customer id, ascending, with the contract's country rule and the fixed
+ * seed business time (a rerun must write the same values, so no clock is read).
+ */
+export function customerTuples(rows: readonly OltpRow[], countries: readonly string[]): CustomerTuple[] {
   const ids = [...new Set(rows.map((r) => r.customerId))].sort((a, b) => a - b);
-  return ids.map((id) => [id, countryFor(id, countries)]);
+  return ids.map((id) => [id, countryFor(id, countries), SEED_CUSTOMER_UPDATED_AT]);
 }

@@ -51,7 +51,8 @@ export async function seedSoftcart(options: SeedSoftcartOptions): Promise<SeedSo
     const before = { sales: await count(conn, 'sales_data'), customers: await count(conn, 'customers') };
     await batchInsert(
       conn,
-      `INSERT INTO customers (customer_id, country) VALUES ? ON DUPLICATE KEY UPDATE country = VALUES(country)`,
+      `INSERT INTO customers (customer_id, country, updated_at) VALUES ?
+       ON DUPLICATE KEY UPDATE country = VALUES(country), updated_at = VALUES(updated_at)`,
       customers,
       { onProgress: (d, t) => options.onProgress?.('customers', d, t) },
     );

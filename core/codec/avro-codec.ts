@@ -74,6 +74,11 @@ export class AvroCodec {
     return body<T>(schemaId, compiled, buf);
   }
 
+  /** Fetches and compiles a schema now (at start), so later encodes and decodes need no registry. */
+  async prepare(schemaId: number): Promise<void> {
+    await this.typeFor(schemaId);
+  }
+
   async encode(schemaId: number, value: unknown): Promise<Buffer> {
     const { type } = await this.typeFor(schemaId);
     const header = Buffer.alloc(5);

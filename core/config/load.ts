@@ -50,6 +50,16 @@ export interface StarlingConfig {
   topics: { prefix: string; partitions: number; retentionMs: number; sourceDatabases: string[] };
   heaps: { kafka: string; connect: string; registry: string };
   staging: { group: string; topics: RegExp; retryWindowMs: number; killAfterWrites: number | undefined };
+  pipeline: {
+    stages: Array<'staging' | 'conform' | 'warehouse'>;
+    conformGroup: string;
+    warehouseGroup: string;
+    conformedPrefix: string;
+    /** undefined: the model's name. */
+    warehouseSchema: string | undefined;
+    namespaces: Map<string, string>;
+    reportRefreshMs: number;
+  };
   /** Every secret value in this config, so log and error text can be scrubbed of them. */
   secrets: string[];
 }
@@ -301,6 +311,22 @@ function resolveConfig(env: Env): StarlingConfig {
       ),
       retryWindowMs: env.STARLING_RETRY_WINDOW_MS,
       killAfterWrites: env.STARLING_FAULT_KILL_AFTER_WRITES,
+    },
+    pipeline: {
+      stages: [...new Set(env.STARLING_PIPELINE.split(',').map((x) => x.trim()))] as Array<
+        'staging' | 'conform' | 'warehouse'
+      >,
+      conformGroup: env.STARLING_CONFORM_GROUP,
+      warehouseGroup: env.STARLING_WAREHOUSE_GROUP,
+      conformedPrefix: env.STARLING_CONFORMED_PREFIX ?? `${env.STARLING_TOPIC_PREFIX}.conformed`,
+      warehouseSchema: env.STARLING_WAREHOUSE_SCHEMA,
+      namespaces: new Map(
+        env.STARLING_MODEL_NAMESPACES.split(',')
+          .map((p) => p.trim())
+          .filter(Boolean)
+          .map((p) => p.split('=').map((x) => x.trim()) as [string, string]),
+      ),
+      reportRefreshMs: env.STARLING_REPORT_REFRESH_MS,
     },
     heaps: {
       kafka: env.STARLING_KAFKA_HEAP,

@@ -88,6 +88,30 @@ export const envSchema = z.object({
       }
     }, 'must be a valid regular expression')
     .optional(),
+  /** Which stages `starling run` runs in this process (comma-separated): staging, conform, warehouse. */
+  STARLING_PIPELINE: z
+    .string()
+    .refine(
+      (s) => s.split(',').every((x) => ['staging', 'conform', 'warehouse'].includes(x.trim())),
+      'a comma-separated list of staging, conform, warehouse',
+    )
+    .default('staging,conform,warehouse'),
+  STARLING_CONFORM_GROUP: z.string().min(1).default('starling-conform'),
+  STARLING_WAREHOUSE_GROUP: z.string().min(1).default('starling-warehouse'),
+  /** Prefix of the conformed topics (<prefix>.<model>.<table>); default <topic prefix>.conformed. */
+  STARLING_CONFORMED_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'only letters, digits, ., _ and - (it names Kafka topics)')
+    .optional(),
+  /** Warehouse schema of the star; default the model's name. */
+  STARLING_WAREHOUSE_SCHEMA: z.string().min(1).max(63).optional(),
+  /** model namespace=source database pairs, when the sources are not named as in the model (sales=shop). */
+  STARLING_MODEL_NAMESPACES: z
+    .string()
+    .regex(/^\s*([^=,\s]+=[^=,\s]+\s*(,\s*[^=,\s]+=[^=,\s]+\s*)*)?$/, 'comma-separated name=database pairs')
+    .default(''),
+  /** The materialized reports are refreshed at most this often (ms) while facts change. */
+  STARLING_REPORT_REFRESH_MS: z.coerce.number().int().min(100).default(1000),
   /** How long a transient failure (database or registry down) is retried before the sink gives up. */
   STARLING_RETRY_WINDOW_MS: z.coerce.number().int().min(1000).default(600_000),
   /** Testing hook: the sink SIGKILLs itself after this many written batches, before committing offsets. */

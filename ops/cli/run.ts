@@ -3,8 +3,13 @@ import { loadConfig } from '../../core/config/load.js';
 import { redactText } from '../../core/config/redact.js';
 import { createKafka } from '../../core/kafka/client.js';
 import { createLogger } from '../../core/log/logger.js';
+import { assertValidModel } from '../../schemas/model/validate.js';
+import { SOFTCART_SOURCE_COLUMNS, softcartModel } from '../../schemas/softcart.js';
 import { createStagingSink } from '../../sinks/staging/staging-sink.js';
+import { createWarehouseSink } from '../../sinks/warehouse/warehouse-sink.js';
+import { createConformService } from '../../streams/conform/conform-service.js';
 import { checkHealth } from '../http/health.js';
+import type { SinkMetricsInput } from '../http/metrics.js';
 import { createMetricsSource } from '../http/metrics-source.js';
 import { type HttpServerHandle, startHttpServer } from '../http/server.js';
 import { runCommand } from './run-command.js';
@@ -14,17 +19,47 @@ const SHUTDOWN_DEADLINE_MS = 30_000;
 export function runCommands(program: Command): void {
   program
     .command('run')
-    .description('run the pipeline: the staging sink (processors and the warehouse sink come next)')
+    .description(
+      'run the pipeline: the staging sink, the conform processors and the warehouse sink (STARLING_PIPELINE picks stages)',
+    )
     .action(() =>
       runCommand(async () => {
         const config = loadConfig();
         const log = createLogger(config.env.STARLING_LOG_LEVEL, { app: 'starling' }, config.secrets);
         let fatal: Error | undefined;
-        const sink = createStagingSink(config, log, (e) => {
+        const onFatal = (e: Error) => {
           fatal = e;
           log.error('fatal: stopping', { error: e.message });
           shutdown(1);
-        });
+        };
+        const stages = config.pipeline.stages;
+        const model = stages.some((s) => s !== 'staging') ? softcartModel : undefined;
+        if (model) assertValidModel(model, SOFTCART_SOURCE_COLUMNS);
+        const services: Array<{
+          name: string;
+          group: string;
+          start(): Promise<void>;
+          stop(): Promise<void>;
+          stats(): SinkMetricsInput['stats'] | undefined;
+        }> = [];
+        if (stages.includes('staging')) {
+          const sink = createStagingSink(config, log, onFatal);
+          services.push({
+            name: 'staging',
+            group: config.staging.group,
+            start: () => sink.runner.start(),
+            stop: () => sink.stop(),
+            stats: () => sink.runner.stats,
+          });
+        }
+        if (model && stages.includes('conform')) {
+          const conform = createConformService(config, model, log, onFatal);
+          services.push({ name: 'conform', group: config.pipeline.conformGroup, ...conform });
+        }
+        if (model && stages.includes('warehouse')) {
+          const warehouse = createWarehouseSink(config, model, log, onFatal);
+          services.push({ name: 'warehouse', group: config.pipeline.warehouseGroup, ...warehouse });
+        }
         let http: HttpServerHandle | undefined;
         let stopping = false;
         const shutdown = (code: number) => {
@@ -38,26 +73,29 @@ export function runCommands(program: Command): void {
           timer.unref();
           (http?.close() ?? Promise.resolve())
             .catch((e) => log.error('error while stopping the HTTP server', { error: String(e) }))
-            .then(() => sink.stop())
+            .then(() => Promise.all(services.map((x) => x.stop())))
             .catch((e) => log.error('error while stopping', { error: String(e) }))
             .finally(() => process.exit(fatal ? 1 : code));
         };
         process.on('SIGINT', () => shutdown(0));
         process.on('SIGTERM', () => shutdown(0));
-        await sink.runner.start();
-        log.info('staging sink running', {
-          group: config.staging.group,
-          topics: String(config.staging.topics),
-        });
+        for (const x of services) {
+          if (stopping) break;
+          await x.start();
+        }
+        log.info('pipeline running', { stages: services.map((x) => x.name) });
         if (!stopping) {
-          const group = config.staging.group;
           http = await startHttpServer({
             host: config.http.host,
             port: config.http.port,
             metrics: createMetricsSource({
               kafka: createKafka({ brokers: config.kafka.brokers, clientId: 'starling-metrics' }),
-              groups: [group],
-              sinks: () => [{ group, stats: sink.runner.stats }],
+              groups: services.map((x) => x.group),
+              sinks: () =>
+                services.flatMap((x) => {
+                  const stats = x.stats();
+                  return stats ? [{ group: x.group, stats }] : [];
+                }),
             }),
             health: () => checkHealth(config),
             onError: (e) =>

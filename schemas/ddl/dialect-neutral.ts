@@ -1,6 +1,7 @@
 import {
   dateDimensionColumns,
   dimensionColumns,
+  EVENT_TIME,
   factColumns,
   INFERRED,
   IS_CURRENT,
@@ -11,7 +12,7 @@ import {
   VALID_FROM,
   VALID_TO,
 } from '../model/columns.js';
-import type { AttrType, StarModel } from '../model/types.js';
+import type { AttrType, FactDef, StarModel } from '../model/types.js';
 
 /**
  * The warehouse DDL, planned once for every dialect: which tables, columns, keys and defaults a star model
@@ -55,6 +56,8 @@ export interface TablePlan {
   columns: Array<PlannedColumn & { default?: { boolean: boolean } | { timestamp: string } }>;
   primaryKey: string[];
   unique: string[][];
+  /** Secondary indexes (column lists): what the warehouse sink's set-based re-points search by. */
+  indexes?: string[][];
 }
 
 export interface DdlOptions {
@@ -97,9 +100,40 @@ export function planWarehouse(model: StarModel): TablePlan[] {
       columns: factColumns(fact, model),
       primaryKey: fact.grain.map((g) => g.name),
       unique: [],
+      indexes: factIndexes(fact, model),
     });
   tables.push(...planBookkeeping(model));
   return tables;
+}
+
+/**
+ * A fact's indexes: (natural key, event_time) of each directly linked SCD2 dimension, which a new or late
+ * version re-points by range; the surrogate key of each dimension that through-links go through, which a
+ * changed member re-points by.
+ */
+function factIndexes(fact: FactDef, model: StarModel): string[][] {
+  const out: string[][] = [];
+  for (const link of fact.dimensions) {
+    const dim = model.dimensions.find((d) => d.name === link.dimension);
+    if (!dim) continue;
+    if ('column' in link && isVersioned(dim)) out.push([dim.naturalKey.name, EVENT_TIME]);
+    if ('column' in link && fact.dimensions.some((l) => 'through' in l && l.through.dimension === dim.name))
+      out.push([dim.surrogateKey]);
+  }
+  return out;
+}
+
+/** CREATE INDEX statements of the planned tables (named <table>_i<n>, quoted like the tables). */
+export function renderIndexes(tables: TablePlan[], dialect: Dialect, options: DdlOptions = {}): string[] {
+  const q = (id: string) => dialect.quote(id);
+  const qualified = (name: string) => (options.schema ? `${q(options.schema)}.${q(name)}` : q(name));
+  return tables.flatMap((t) =>
+    (t.indexes ?? []).map(
+      (cols, i) =>
+        // PostgreSQL puts an index in its table's schema (a qualified index name is an error); Db2 takes one.
+        `CREATE INDEX ${options.schema && dialect.name === 'db2' ? `${q(options.schema)}.` : ''}${q(`${t.name}_i${i + 1}`)} ON ${qualified(t.name)} (${cols.map(q).join(', ')})`,
+    ),
+  );
 }
 
 /** The SCD2 state of a dimension: every change point of every natural key (sinks/warehouse/writer.ts). */

@@ -8,7 +8,7 @@
 import { AvroCodec } from '../../core/codec/avro-codec.js';
 import { RegistryClient } from '../../core/codec/registry-client.js';
 import { loadConfig, type StarlingConfig } from '../../core/config/load.js';
-import { createKafka, createProducer } from '../../core/kafka/client.js';
+import { type Admin, createKafka, createProducer } from '../../core/kafka/client.js';
 import { mongoKeySchema, mongoTopic, mongoValueSchema } from '../../sinks/envelope/mongodb-schema.js';
 import { catalogSnapshotEvents, type SnapshotOptions } from './debezium-event.js';
 
@@ -18,11 +18,49 @@ export interface StandinOptions extends SnapshotOptions {
   onlyIfEmpty?: boolean;
 }
 
-export interface StandinResult {
+export interface StandinResult extends CatalogSchemas {
+  events: number;
+}
+
+/** The catalog topic's subjects and schema ids, registered as the connector's converter would. */
+export interface CatalogSchemas {
   topic: string;
   keySchemaId: number;
   valueSchemaId: number;
-  events: number;
+}
+
+/** Registers the subjects the Apicurio converter registers under (TopicNameStrategy): <topic>-key, <topic>-value. */
+export async function registerCatalogSchemas(
+  registry: RegistryClient,
+  topicPrefix: string,
+  db: string,
+  collection: string,
+): Promise<CatalogSchemas> {
+  const topic = mongoTopic(topicPrefix, db, collection);
+  const keySchemaId = await registry.register(`${topic}-key`, mongoKeySchema(topicPrefix, db, collection));
+  const valueSchemaId = await registry.register(
+    `${topic}-value`,
+    mongoValueSchema(topicPrefix, db, collection),
+  );
+  return { topic, keySchemaId, valueSchemaId };
+}
+
+/** Creates the topic when missing: Debezium's topic.creation settings (connectors/mongodb.ts), the broker's replication factor. */
+export async function ensureCatalogTopic(admin: Admin, topic: string, config: StarlingConfig): Promise<void> {
+  if ((await admin.listTopics()).includes(topic)) return;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      {
+        topic,
+        numPartitions: config.topics.partitions,
+        configEntries: [
+          { name: 'cleanup.policy', value: 'delete' },
+          { name: 'retention.ms', value: String(config.topics.retentionMs) },
+        ],
+      },
+    ],
+  });
 }
 
 /** Publishes one Debezium-format snapshot read event per catalog document. */
@@ -33,19 +71,11 @@ export async function publishCatalogSnapshot(
   const config = opts.config ?? loadConfig();
   const db = opts.db ?? 'catalog';
   const collection = opts.collection ?? 'electronics';
-  const topic = mongoTopic(opts.topicPrefix, db, collection);
   const events = catalogSnapshotEvents(docs, { ...opts, db, collection });
 
-  // The subjects the Apicurio converter registers under (TopicNameStrategy): <topic>-key, <topic>-value.
   const registry = new RegistryClient(config.registry.ccompatUrl);
-  const keySchemaId = await registry.register(
-    `${topic}-key`,
-    mongoKeySchema(opts.topicPrefix, db, collection),
-  );
-  const valueSchemaId = await registry.register(
-    `${topic}-value`,
-    mongoValueSchema(opts.topicPrefix, db, collection),
-  );
+  const schemas = await registerCatalogSchemas(registry, opts.topicPrefix, db, collection);
+  const { topic, keySchemaId, valueSchemaId } = schemas;
   const codec = new AvroCodec(registry);
   const messages = await Promise.all(
     events.map(async (e) => ({
@@ -61,24 +91,9 @@ export async function publishCatalogSnapshot(
     // A snapshot already published is not published again (a rerun of npm start would only grow the topic).
     if (opts.onlyIfEmpty && (await admin.listTopics()).includes(topic)) {
       const ends = await admin.fetchTopicOffsets(topic);
-      if (ends.some((p) => BigInt(p.high) > 0n)) return { topic, keySchemaId, valueSchemaId, events: 0 };
+      if (ends.some((p) => BigInt(p.high) > 0n)) return { ...schemas, events: 0 };
     }
-    // Debezium's topic.creation settings (connectors/mongodb.ts); the broker's default replication factor.
-    if (!(await admin.listTopics()).includes(topic)) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          {
-            topic,
-            numPartitions: config.topics.partitions,
-            configEntries: [
-              { name: 'cleanup.policy', value: 'delete' },
-              { name: 'retention.ms', value: String(config.topics.retentionMs) },
-            ],
-          },
-        ],
-      });
-    }
+    await ensureCatalogTopic(admin, topic, config);
   } finally {
     await admin.disconnect();
   }
@@ -92,5 +107,5 @@ export async function publishCatalogSnapshot(
   } finally {
     await producer.disconnect();
   }
-  return { topic, keySchemaId, valueSchemaId, events: messages.length };
+  return { ...schemas, events: messages.length };
 }

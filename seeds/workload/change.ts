@@ -3,15 +3,18 @@ import type { OpKind } from './mix.js';
 /** A column value as the workload writes it and logs it: prices are decimal strings, times whole seconds. */
 export type Value = number | string | null;
 
+/** The catalog's collection (MongoDB catalog.electronics): its changes go to the catalog target, not SQL. */
+export const CATALOG_TABLE = 'electronics';
+
 /**
- * One change the workload commits, and the line it logs: `op` is the SQL effect (pk = the primary key of a
- * row changes), `key` the row's key before the change, `values` the columns written (none for a delete).
- * commit_ts is set by the server (NOW(6)) and so is not in `values`.
+ * One change the workload commits, and the line it logs: `op` is the effect (pk = the primary key of a
+ * row changes), `key` the row's (or document's) key before the change, `values` the columns or fields
+ * written (none for a delete). commit_ts is set by the server (NOW(6)) and so is not in `values`.
  */
 export interface Change {
   kind: OpKind;
   op: 'insert' | 'update' | 'delete' | 'pk';
-  table: 'sales_data' | 'customers';
+  table: 'sales_data' | 'customers' | typeof CATALOG_TABLE;
   key: Record<string, number>;
   values: Record<string, Value> | null;
 }
@@ -29,6 +32,8 @@ const quote = (c: string) => {
 
 /** The SQL of a change. sales_data statements stamp commit_ts with NOW(6) in the same statement. */
 export function toStatement(c: Change): Statement {
+  if (c.table === CATALOG_TABLE)
+    throw new Error('a catalog change has no SQL: it goes to the catalog target');
   const [keyCol, keyVal] = Object.entries(c.key)[0]!;
   const values = c.values ?? {};
   const cols = Object.keys(values);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseKind, DEFAULT_MIX, parseMix } from './mix.js';
+import { chooseKind, DEFAULT_MIX, parseMix, writesCatalog } from './mix.js';
 
 describe('parseMix', () => {
   it('reads kind=weight pairs, missing kinds weigh 0', () => {
@@ -9,8 +9,18 @@ describe('parseMix', () => {
       delete: 10,
       pk: 5,
       country: 0,
+      late: 0,
+      category: 0,
     });
-    expect(parseMix(' country=1 ')).toEqual({ insert: 0, update: 0, delete: 0, pk: 0, country: 1 });
+    expect(parseMix(' country=1,late=2, category=3 ')).toEqual({
+      insert: 0,
+      update: 0,
+      delete: 0,
+      pk: 0,
+      country: 1,
+      late: 2,
+      category: 3,
+    });
   });
 
   it('lists every problem in one message', () => {
@@ -42,5 +52,22 @@ describe('chooseKind', () => {
     expect(chooseKind(mix, 0.5)).toBe('delete');
     expect(chooseKind(mix, 0.999999)).toBe('delete');
     expect(chooseKind(DEFAULT_MIX, 0.999999)).toBe('country');
+    const late = parseMix('late=1,category=3');
+    expect(chooseKind(late, 0.24)).toBe('late');
+    expect(chooseKind(late, 0.25)).toBe('category');
+  });
+
+  it('keeps the default mix without catalog changes', () => {
+    expect(DEFAULT_MIX).toEqual({
+      insert: 55,
+      update: 25,
+      delete: 10,
+      pk: 5,
+      country: 5,
+      late: 0,
+      category: 0,
+    });
+    expect(writesCatalog(DEFAULT_MIX)).toBe(false);
+    expect(writesCatalog(parseMix('insert=1,category=1'))).toBe(true);
   });
 });

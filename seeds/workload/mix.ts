@@ -3,20 +3,33 @@ import { UserError } from '../../core/errors/user-error.js';
 /**
  * The kinds of change the workload makes: insert (a sale, or now and then a new customer), update (one
  * column of a sale), delete (a sale), pk (a sale's rowid moves to a new unused id), country (a customer
- * moves country).
+ * moves country), late (a sale whose customer and/or product does not exist yet; the member follows a few
+ * changes later) and category (a catalog product changes type). late and category write the catalog, so
+ * they need a catalog target; they come last so that mixes without them draw exactly as before.
  */
-export const OP_KINDS = ['insert', 'update', 'delete', 'pk', 'country'] as const;
+export const OP_KINDS = ['insert', 'update', 'delete', 'pk', 'country', 'late', 'category'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 export type Mix = Record<OpKind, number>;
 
-export const DEFAULT_MIX: Mix = { insert: 55, update: 25, delete: 10, pk: 5, country: 5 };
+export const DEFAULT_MIX: Mix = {
+  insert: 55,
+  update: 25,
+  delete: 10,
+  pk: 5,
+  country: 5,
+  late: 0,
+  category: 0,
+};
+
+/** Whether a mix makes catalog changes (and so needs somewhere to write them). */
+export const writesCatalog = (mix: Mix): boolean => mix.late > 0 || mix.category > 0;
 
 /**
  * Parses `insert=60,update=25,delete=10,pk=5`: non-negative integer weights, relative to their sum (they need
  * not add up to 100); kinds left out get 0. Every problem is reported at once.
  */
 export function parseMix(text: string): Mix {
-  const mix: Mix = { insert: 0, update: 0, delete: 0, pk: 0, country: 0 };
+  const mix = Object.fromEntries(OP_KINDS.map((k) => [k, 0])) as Mix;
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const part of text.split(',').map((p) => p.trim())) {

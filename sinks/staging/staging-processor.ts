@@ -1,4 +1,4 @@
-import { type AvroCodec, CodecError } from '../../core/codec/avro-codec.js';
+import type { AvroCodec } from '../../core/codec/avro-codec.js';
 import type { KafkaMessage } from '../../core/kafka/client.js';
 import type { Logger } from '../../core/log/logger.js';
 import type { StagingDialect } from '../dialect.js';
@@ -6,8 +6,9 @@ import { mapChange } from '../envelope/dispatch.js';
 import { BadRecordError, type ChangeEvent, type ColumnSpec } from '../envelope/types.js';
 import { classifyDbError } from '../runtime/classify.js';
 import type { DeadRecord } from '../runtime/dead-letters.js';
+import { deadRecord, decodeBatch } from '../runtime/decode.js';
 import { reduceBatch } from '../runtime/reduce.js';
-import { FatalError, type RetryOptions, withRetry } from '../runtime/retry.js';
+import { FatalError, withRetry } from '../runtime/retry.js';
 import type { BatchProcessor } from '../runtime/sink-runner.js';
 
 /**
@@ -23,52 +24,25 @@ export class StagingProcessor implements BatchProcessor {
     private readonly retryWindowMs: number,
   ) {}
 
-  /** Synchronous when the schema is known (nearly always); otherwise fetched, retrying a registry outage. */
-  private decode(buf: Buffer | null, retry: Omit<RetryOptions, 'what'>) {
-    const cached = this.codec.decodeCached<Record<string, unknown>>(buf);
-    if (cached !== undefined) return cached;
-    return withRetry(() => this.codec.decode<Record<string, unknown>>(buf), {
-      ...retry,
-      what: 'schema registry',
-    });
-  }
-
   async process(
     topic: string,
     partition: number,
     messages: KafkaMessage[],
     ctx: { heartbeat: () => Promise<void> },
   ): Promise<DeadRecord[]> {
-    const dead: DeadRecord[] = [];
-    const reject = (message: KafkaMessage, stage: string, e: unknown) => {
-      const err = e as { code?: string; message?: string };
-      dead.push({
-        topic,
-        partition,
-        message,
-        stage,
-        code: err.code ?? 'UNKNOWN',
-        reason: err.message ?? String(e),
-      });
-    };
+    const where = { topic, partition };
     const retry = { windowMs: this.retryWindowMs, log: this.log, heartbeat: ctx.heartbeat };
+    const decoded = await decodeBatch(this.codec, where, messages, retry, (key, value, m) =>
+      mapChange(key, value, m.offset),
+    );
+    const dead = decoded.dead;
+    const reject = (message: KafkaMessage, stage: string, e: unknown) =>
+      dead.push(deadRecord(where, message, stage, e));
     const source = new Map<ChangeEvent, KafkaMessage>();
     const events: ChangeEvent[] = [];
-    for (const m of messages) {
-      try {
-        const cachedValue = this.codec.decodeCached<Record<string, unknown>>(m.value);
-        const value = cachedValue !== undefined ? cachedValue : await this.decode(m.value, retry);
-        if (!value) continue; // a tombstone: the delete event before it did the work
-        const cachedKey = this.codec.decodeCached<Record<string, unknown>>(m.key);
-        const key = cachedKey !== undefined ? cachedKey : await this.decode(m.key, retry);
-        const e = mapChange(key, value, m.offset);
-        events.push(e);
-        source.set(e, m);
-      } catch (e) {
-        if (e instanceof CodecError || e instanceof BadRecordError)
-          reject(m, e instanceof CodecError ? 'decode' : 'map', e);
-        else throw e;
-      }
+    for (const { item, message } of decoded.items) {
+      events.push(item);
+      source.set(item, message);
     }
 
     // Schema: each version is reconciled once (the dialect caches it); one that cannot be applied safely

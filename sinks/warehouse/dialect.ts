@@ -134,8 +134,11 @@ export interface WarehouseTx {
   upsertFacts(fact: FactDef, model: StarModel, rows: FactRow[]): Promise<void>;
   /** Deletes facts older than the delete's position and records the delete markers (newest position wins). */
   deleteFacts(fact: FactDef, deletes: FactDelete[]): Promise<void>;
-  /** Set-based: see VersionRepoint. `naturalKeyColumn` is the fact's column of the dimension's natural key. */
-  repointByVersion(fact: FactDef, naturalKeyColumn: string, ranges: VersionRepoint[]): Promise<void>;
-  /** Set-based: see MemberRepoint. `viaKeyColumn` is the fact's key column of the via dimension. */
-  repointByMember(fact: FactDef, viaKeyColumn: string, members: MemberRepoint[]): Promise<void>;
+  /**
+   * Set-based, see VersionRepoint: `dim` is the directly linked SCD2 dimension; the fact holds its natural
+   * key in the column named like the dimension's natural key, and its event time in `event_time`.
+   */
+  repointByVersion(fact: FactDef, dim: DimensionDef, ranges: VersionRepoint[]): Promise<void>;
+  /** Set-based, see MemberRepoint: facts are matched on the via dimension's surrogate-key column. */
+  repointByMember(fact: FactDef, via: DimensionDef, members: MemberRepoint[]): Promise<void>;
 }

@@ -27,7 +27,17 @@ describe('the warehouse DDL generated from the SoftCart model', () => {
         [schema],
       );
       expect(rows.map((r) => r.table_name)).toEqual(
-        ['DimCategory', 'DimCountry', 'DimCustomer', 'DimDate', 'DimItem', 'FactSales'].sort(),
+        [
+          'DimCategory',
+          'DimCountry',
+          'DimCustomer',
+          'DimDate',
+          'DimItem',
+          'FactSales',
+          '_starling_deleted_FactSales',
+          '_starling_lock',
+          '_starling_points_DimCustomer',
+        ].sort(),
       );
       const pk = await client.query<{ table_name: string; column_name: string }>(
         `SELECT tc.table_name, kcu.column_name FROM information_schema.table_constraints tc

@@ -1,0 +1,91 @@
+import type { AvroCodec } from '../../core/codec/avro-codec.js';
+import { getOrInit } from '../../core/collections.js';
+import type { KafkaMessage, Producer } from '../../core/kafka/client.js';
+import type { Logger } from '../../core/log/logger.js';
+import type { StarModel } from '../../schemas/model/types.js';
+import { mapChange } from '../../sinks/envelope/dispatch.js';
+import type { DeadRecord } from '../../sinks/runtime/dead-letters.js';
+import { deadRecord, decodeBatch } from '../../sinks/runtime/decode.js';
+import { withRetry } from '../../sinks/runtime/retry.js';
+import type { BatchProcessor } from '../../sinks/runtime/sink-runner.js';
+import { encodeRecord } from './avro-schemas.js';
+import type { ModelMapper } from './mapper.js';
+import { type ConformedRecord, conformedTopic } from './records.js';
+
+/** Schema ids of one conformed topic. */
+export interface TopicSchemas {
+  key: number;
+  value: number;
+}
+
+/**
+ * The conform step, on the sink runtime (offsets of the raw topics are committed only after the conformed
+ * records of the batch are acknowledged by every in-sync replica): decode the raw Debezium events, map them
+ * through the model, produce the conformed records in the batch's order. A record the model cannot take
+ * (a value that does not fit its column, a missing event time) is dead-lettered with its reason.
+ *
+ * Stateless: a crash redelivers the batch, producing its records again; the warehouse's position guards
+ * make the repeats harmless. Instances share the raw partitions as consumer-group members.
+ */
+export class ConformProcessor implements BatchProcessor {
+  constructor(
+    private readonly model: StarModel,
+    private readonly mapper: ModelMapper,
+    private readonly codec: AvroCodec,
+    private readonly producer: Producer,
+    private readonly schemas: ReadonlyMap<string, TopicSchemas>,
+    private readonly prefix: string,
+    private readonly log: Logger,
+    private readonly retryWindowMs: number,
+  ) {}
+
+  async process(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    ctx: { heartbeat: () => Promise<void> },
+  ): Promise<DeadRecord[]> {
+    const where = { topic, partition };
+    const retry = { windowMs: this.retryWindowMs, log: this.log, heartbeat: ctx.heartbeat };
+    const decoded = await decodeBatch(this.codec, where, messages, retry, (key, value, m) =>
+      this.mapper.map(mapChange(key, value, m.offset)),
+    );
+    const dead = decoded.dead;
+    const byTopic = new Map<string, Array<{ key: Buffer; value: Buffer }>>();
+    for (const { item: records, message } of decoded.items) {
+      let encoded: Array<{ topic: string; key: Buffer; value: Buffer }>;
+      try {
+        encoded = await Promise.all(records.map((r) => this.encode(r)));
+      } catch (e) {
+        dead.push(deadRecord(where, message, 'encode', e));
+        continue;
+      }
+      for (const e of encoded) {
+        const list = getOrInit(byTopic, e.topic, () => []);
+        list.push({ key: e.key, value: e.value });
+      }
+    }
+    if (byTopic.size > 0)
+      await withRetry(
+        () =>
+          this.producer.sendBatch({
+            acks: -1,
+            topicMessages: [...byTopic].map(([t, msgs]) => ({ topic: t, messages: msgs })),
+          }),
+        { ...retry, what: 'produce conformed records' },
+      );
+    return dead;
+  }
+
+  private async encode(r: ConformedRecord): Promise<{ topic: string; key: Buffer; value: Buffer }> {
+    const topic = conformedTopic(this.prefix, this.model.name, r.table);
+    const ids = this.schemas.get(r.table);
+    if (!ids) throw new Error(`no registered schemas for ${r.table}`);
+    const { key, value } = encodeRecord(this.model, r);
+    return {
+      topic,
+      key: await this.codec.encode(ids.key, key),
+      value: await this.codec.encode(ids.value, value),
+    };
+  }
+}
