@@ -114,6 +114,8 @@ export const envSchema = z.object({
   STARLING_REPORT_REFRESH_MS: z.coerce.number().int().min(100).default(1000),
   /** How long a transient failure (database or registry down) is retried before the sink gives up. */
   STARLING_RETRY_WINDOW_MS: z.coerce.number().int().min(1000).default(600_000),
+  /** Read by the test suite only (the seed of a randomized test, to rerun it); listed so it is not flagged. */
+  STARLING_TEST_SEED: z.string().regex(/^\d+$/, 'a non-negative integer').optional(),
   /** Testing hook: the sink SIGKILLs itself after this many written batches, before committing offsets. */
   STARLING_FAULT_KILL_AFTER_WRITES: z.coerce.number().int().min(1).optional(),
 

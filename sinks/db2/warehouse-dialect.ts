@@ -138,7 +138,7 @@ export class Db2Warehouse implements WarehouseDialect {
 
   constructor(
     url: string,
-    private readonly schema: string,
+    readonly schema: string,
     private readonly poolSize = 4,
     private readonly load: () => Promise<IbmDb> = () => loadIbmDb(),
   ) {

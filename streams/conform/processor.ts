@@ -12,6 +12,41 @@ import { encodeRecord } from './avro-schemas.js';
 import type { ModelMapper } from './mapper.js';
 import { type ConformedRecord, conformedTopic } from './records.js';
 
+/** Bytes of keys and values per produce request (well under the broker's default 1 MB record batch). */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+type Message = { key: Buffer; value: Buffer };
+
+/** Splits the messages into requests of at most `maxBytes`, keeping each topic's messages in order. */
+export function boundedRequests(
+  byTopic: ReadonlyMap<string, Message[]>,
+  maxBytes: number,
+): Array<Array<{ topic: string; messages: Message[] }>> {
+  const requests: Array<Array<{ topic: string; messages: Message[] }>> = [];
+  let current: Array<{ topic: string; messages: Message[] }> = [];
+  let bytes = 0;
+  for (const [topic, messages] of byTopic) {
+    let slot: Message[] | undefined;
+    for (const m of messages) {
+      const size = m.key.length + m.value.length;
+      if (bytes > 0 && bytes + size > maxBytes) {
+        requests.push(current);
+        current = [];
+        bytes = 0;
+        slot = undefined;
+      }
+      if (!slot) {
+        slot = [];
+        current.push({ topic, messages: slot });
+      }
+      slot.push(m);
+      bytes += size;
+    }
+  }
+  if (current.length) requests.push(current);
+  return requests;
+}
+
 /** Schema ids of one conformed topic. */
 export interface TopicSchemas {
   key: number;
@@ -51,7 +86,7 @@ export class ConformProcessor implements BatchProcessor {
       this.mapper.map(mapChange(key, value, m.offset)),
     );
     const dead = decoded.dead;
-    const byTopic = new Map<string, Array<{ key: Buffer; value: Buffer }>>();
+    const byTopic = new Map<string, Message[]>();
     for (const { item: records, message } of decoded.items) {
       let encoded: Array<{ topic: string; key: Buffer; value: Buffer }>;
       try {
@@ -65,15 +100,13 @@ export class ConformProcessor implements BatchProcessor {
         list.push({ key: e.key, value: e.value });
       }
     }
-    if (byTopic.size > 0)
-      await withRetry(
-        () =>
-          this.producer.sendBatch({
-            acks: -1,
-            topicMessages: [...byTopic].map(([t, msgs]) => ({ topic: t, messages: msgs })),
-          }),
-        { ...retry, what: 'produce conformed records' },
-      );
+    // In requests of bounded size: the broker refuses a record batch above message.max.bytes (1 MB by
+    // default), which one request of a whole replayed partition batch would exceed. Per topic, order is kept.
+    for (const request of boundedRequests(byTopic, MAX_REQUEST_BYTES))
+      await withRetry(() => this.producer.sendBatch({ acks: -1, topicMessages: request }), {
+        ...retry,
+        what: 'produce conformed records',
+      });
     return dead;
   }
 

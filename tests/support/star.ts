@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { loadConfig, type StarlingConfig } from '../../core/config/load.js';
 import { createKafka } from '../../core/kafka/client.js';
+import { measureLag } from '../../ops/lag/lag.js';
 import { planWarehouse } from '../../schemas/ddl/dialect-neutral.js';
 import { softcartModel } from '../../schemas/softcart.js';
 import type { Capture } from './capture.js';
@@ -55,6 +56,27 @@ export function newStar(
       await admin.disconnect();
     },
   };
+}
+
+/** These consumer groups have committed everything their topics hold. */
+export async function caughtUp(config: StarlingConfig, groups: string[]): Promise<boolean> {
+  const sample = await measureLag(createKafka({ brokers: config.kafka.brokers }), {
+    groups,
+    readTimeoutMs: 2000,
+  });
+  return (
+    new Set(sample.rows.map((r) => r.group)).size === groups.length && sample.rows.every((r) => r.lag === 0)
+  );
+}
+
+/** The SCD2 versions of DimCustomer, in the oracle's form (tests/support/history-oracle.ts). */
+export async function customerVersionRows(pool: pg.Pool, schema: string): Promise<unknown[]> {
+  const { rows } = await pool.query(
+    `SELECT customer_id, country, to_char(valid_from, 'YYYY-MM-DD HH24:MI:SS.US') AS valid_from,
+            to_char(valid_to, 'YYYY-MM-DD HH24:MI:SS.US') AS valid_to
+       FROM "${schema}"."DimCustomer" ORDER BY customer_id, valid_from`,
+  );
+  return rows;
 }
 
 export function warehousePool(config: StarlingConfig): pg.Pool {
