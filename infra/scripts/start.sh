@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm start`: the main job on a fresh machine. Installs what is missing, brings the local stack up, loads
-# SoftCart, registers capture and runs the pipeline in the foreground (Ctrl-C stops it gracefully; the
+# SoftCart (sales into MariaDB, the catalog), registers capture and runs the pipeline in the foreground (Ctrl-C stops it gracefully; the
 # stack keeps running until `npm run stack:down`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -10,5 +10,5 @@ node bin/starling.mjs seed softcart
 node bin/starling.mjs seed catalog
 node bin/starling.mjs connectors register
 node bin/starling.mjs connectors status
-echo "starting the pipeline (staging sink); Ctrl-C to stop"
+echo "starting the pipeline (staging mirror, conform processors, warehouse star); Ctrl-C to stop"
 exec node bin/starling.mjs run

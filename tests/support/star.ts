@@ -23,7 +23,7 @@ export interface Star {
 
 export function newStar(
   cap: Capture,
-  o: { stages?: string; label?: string; conformedPrefix?: string } = {},
+  o: { stages?: string; label?: string; conformedPrefix?: string; env?: Record<string, string> } = {},
 ): Star {
   const tag = o.label ? `${cap.prefix}-${o.label}` : cap.prefix;
   const conformGroup = `it-conform-${tag}`;
@@ -40,6 +40,7 @@ export function newStar(
   };
   // Under the capture's prefix, so the capture's drop removes them too.
   if (o.conformedPrefix) env.STARLING_CONFORMED_PREFIX = `${cap.prefix}.${o.conformedPrefix}`;
+  Object.assign(env, o.env);
   const config = loadConfig({ ...process.env, ...env });
   return {
     schema,

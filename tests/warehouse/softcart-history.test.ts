@@ -58,15 +58,18 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function startPipeline(s: Star): Promise<void> {
-  const conform = createConformService(s.config, softcartModel, log, (e) => errors.push(e));
-  const warehouse = createWarehouseSink(s.config, softcartModel, log, (e) => errors.push(e));
-  stops.push(
-    () => conform.stop(),
-    () => warehouse.stop(),
-  );
-  await conform.start();
-  await warehouse.start();
+/** `instances` members of each group (they share the partitions; the result must not depend on it). */
+async function startPipeline(s: Star, instances = 1): Promise<void> {
+  for (let i = 0; i < instances; i++) {
+    const conform = createConformService(s.config, softcartModel, log, (e) => errors.push(e));
+    const warehouse = createWarehouseSink(s.config, softcartModel, log, (e) => errors.push(e));
+    stops.push(
+      () => conform.stop(),
+      () => warehouse.stop(),
+    );
+    await conform.start();
+    await warehouse.start();
+  }
 }
 
 const docs = catalogDocuments(dataDir) as unknown as Array<{
@@ -244,14 +247,19 @@ describe(`the SoftCart star under a seeded workload (seed ${SEED})`, () => {
     const want = await snapshotTables(pool, star.schema);
     expect(want.FactSales!.length).toBe(expectedAll.size);
     // (a) the warehouse sink alone, a new group over the same conformed topics; (b) the whole pipeline, new
-    // groups and new conformed topics, from the raw topics.
+    // groups and new conformed topics of 3 partitions each, from the raw topics, with two members in each
+    // group (scale-out: the warehouse members share the conformed partitions).
     const sinkOnly = newStar(cap, { label: 'replay_sink' });
-    const whole = newStar(cap, { label: 'replay_all', conformedPrefix: 'conformed2' });
+    const whole = newStar(cap, {
+      label: 'replay_all',
+      conformedPrefix: 'conformed2',
+      env: { STARLING_TOPIC_PARTITIONS: '3' },
+    });
     stars.push(sinkOnly, whole);
     const warehouse = createWarehouseSink(sinkOnly.config, softcartModel, log, (e) => errors.push(e));
     stops.push(() => warehouse.stop());
     await warehouse.start();
-    await startPipeline(whole);
+    await startPipeline(whole, 2);
     for (const s of [sinkOnly, whole])
       await expect
         .poll(
