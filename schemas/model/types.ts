@@ -44,7 +44,8 @@ export interface DimensionDef {
   scd: 1 | 2;
   /**
    * The source column holding when a change takes effect (business time), which places SCD2 version
-   * boundaries on the same clock as the facts' event times. Absent: the source's commit time.
+   * boundaries on the same clock as the facts' event times. Absent from the model, or NULL or missing in a
+   * change (an event written before the column existed): the source's commit time.
    */
   eventTime?: string;
 }

@@ -92,6 +92,9 @@ describe('ModelMapper (the SoftCart model)', () => {
       attributes: { country: 'Ελλάδα' },
       eventTime: toEpochMicros('2020-09-10 00:00:01.5'),
     });
+    // Without the business time (an event from before the column existed): the source commit time.
+    const old = mapper.map(change('customers', 'r', { customer_id: 4, country: 'Peru' }, { customer_id: 4 }));
+    expect(old[1]).toMatchObject({ eventTime: 1_700_000_000_000_000n });
     // A source delete of a customer keeps its members (facts of the past point at them).
     expect(mapper.map(change('customers', 'd', null, { customer_id: 3 }))).toEqual([]);
   });

@@ -74,9 +74,12 @@ export class ModelMapper {
     const attributes: Record<string, SqlValue> = {};
     for (const a of dim.attributes)
       attributes[a.name] = toWarehouseValue(row[a.from], a.type, `${path}.${a.name}`);
+    // The business time when the source has it; the commit time when the column is NULL or absent (an
+    // event of an older schema version, written before the column was added).
+    const business = dim.eventTime === undefined ? null : (row[dim.eventTime] ?? null);
     const eventTime =
-      dim.eventTime !== undefined
-        ? eventMicros(row[dim.eventTime], `${path}: source column ${dim.eventTime}`)
+      business !== null
+        ? eventMicros(business, `${path}: source column ${dim.eventTime}`)
         : BigInt(e.sourceTsMs) * 1000n;
     return [
       {
