@@ -8,7 +8,8 @@ import {
 } from '../envelope/types.js';
 import { splitForWrite } from '../runtime/reduce.js';
 import { compatibility, describeTable } from './catalog.js';
-import { type Db2Connection, type Db2Param, db2ConnectionString, type IbmDb, loadIbmDb } from './driver.js';
+import { type Db2Param, type IbmDb, loadIbmDb } from './driver.js';
+import { Db2Pool } from './pool.js';
 import {
   addColumnSql,
   alterTypeSql,
@@ -51,117 +52,71 @@ export function toParam(v: SqlValue, c?: ColumnSpec, key = false): Db2Param {
 /**
  * The Db2 staging mirror (same tables and guarantees as sinks/postgres/staging-dialect.ts). ibm_db is
  * loaded at the first prepare/apply, so constructing this without the driver installed does not fail.
- * A small pool of connections: each apply is one transaction on one connection.
+ * A small pool of connections (Db2Pool, shared with Db2Warehouse): each apply is one transaction on one
+ * connection.
  */
 export class Db2Staging implements StagingDialect {
-  private driver: Promise<IbmDb> | undefined;
-  private readonly idle: Db2Connection[] = [];
-  private open = 0;
-  private readonly waiting: Array<{ resolve: (c: Db2Connection) => void; reject: (e: unknown) => void }> = [];
+  private readonly pool: Db2Pool;
   private readonly tables = new Map<string, KnownTable>();
-  private readonly connectionString: string;
 
-  constructor(
-    url: string,
-    private readonly poolSize = 4,
-    private readonly load: () => Promise<IbmDb> = () => loadIbmDb(),
-  ) {
-    // Validates the URL now (a config error should surface at start), without loading the driver.
-    this.connectionString = db2ConnectionString(url);
-  }
-
-  private async acquire(): Promise<Db2Connection> {
-    const c = this.idle.pop();
-    if (c) return c;
-    if (this.open >= this.poolSize) {
-      return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
-    }
-    return this.connect();
-  }
-
-  private async connect(): Promise<Db2Connection> {
-    this.open++;
-    try {
-      this.driver ??= this.load();
-      return await (await this.driver).open(this.connectionString);
-    } catch (e) {
-      this.open--;
-      // A missing driver may be installed later: load it again next time.
-      if ((e as { code?: string }).code?.startsWith('DB2_DRIVER')) this.driver = undefined;
-      throw e;
-    }
-  }
-
-  /** Returns a connection to the pool; a broken one is closed and its slot goes to the next waiter. */
-  private release(c: Db2Connection, broken = false): void {
-    if (broken) {
-      this.open--;
-      c.close().catch(() => undefined);
-      const next = this.waiting.shift();
-      if (next) this.connect().then(next.resolve, next.reject);
-      return;
-    }
-    const next = this.waiting.shift();
-    if (next) next.resolve(c);
-    else this.idle.push(c);
+  constructor(url: string, poolSize = 4, load: () => Promise<IbmDb> = () => loadIbmDb()) {
+    // Db2Pool validates the URL now (a config error should surface at start), without loading the driver.
+    this.pool = new Db2Pool(url, poolSize, load);
   }
 
   async prepare(table: TableId, keyColumns: string[], columns: ColumnSpec[]): Promise<void> {
     const id = `${table.namespace}.${table.name}`;
     const known = this.tables.get(id);
     if (known?.versions.has(columns) && known.key.join(',') === keyColumns.join(',')) return;
-    const conn = await this.acquire();
-    let broken = false;
-    try {
-      const { namespace: schema, name } = table;
-      // DDL runs in autocommit; concurrent creators may race, so "already exists" is fine.
-      const tolerate = (e: unknown) => {
-        if (!alreadyExists(e)) throw e;
-      };
-      const keys = new Set(keyColumns);
-      const defaults = new Map<string, SqlValue>();
-      for (const c of columns)
-        if (c.defaultValue !== undefined) defaults.set(c.name, toDb2(c.defaultValue, c));
-      let current = await describeTable(conn, schema, name);
-      if (!current) {
-        if ((await conn.query(SCHEMA_EXISTS_SQL, [schema])).length === 0)
-          await conn.query(createSchemaSql(schema)).catch(tolerate);
-        if (!(await describeTable(conn, schema, TOMBSTONES)))
-          await conn.query(createTombstonesSql(schema)).catch(tolerate);
-        await conn.query(createTableSql(schema, name, keyColumns, columns, defaults)).catch(tolerate);
-        current = await describeTable(conn, schema, name);
-        if (!current) throw new Error(`staging table ${id} was not created`);
-      }
-      if (current.key.join(',') !== keyColumns.join(',')) {
-        throw new BadRecordError(
-          'KEY_CHANGED',
-          `${id}: the source key is now (${keyColumns.join(', ')}) but staging's is (${current.key.join(', ')}); recreate the staging table to follow it`,
-        );
-      }
-      let altered = false;
-      for (const c of columns) {
-        const existing = current.columns.get(c.name);
-        if (!existing) {
-          await conn.query(addColumnSql(schema, name, c, defaults.get(c.name)));
-          continue;
+    // A BadRecordError (the key changed) comes from this check, not the connection: it stays in the pool.
+    await this.pool.withConnection(
+      async (conn) => {
+        const { namespace: schema, name } = table;
+        // DDL runs in autocommit; concurrent creators may race, so "already exists" is fine.
+        const tolerate = (e: unknown) => {
+          if (!alreadyExists(e)) throw e;
+        };
+        const keys = new Set(keyColumns);
+        const defaults = new Map<string, SqlValue>();
+        for (const c of columns)
+          if (c.defaultValue !== undefined) defaults.set(c.name, toDb2(c.defaultValue, c));
+        let current = await describeTable(conn, schema, name);
+        if (!current) {
+          if ((await conn.query(SCHEMA_EXISTS_SQL, [schema])).length === 0)
+            await conn.query(createSchemaSql(schema)).catch(tolerate);
+          if (!(await describeTable(conn, schema, TOMBSTONES)))
+            await conn.query(createTombstonesSql(schema)).catch(tolerate);
+          await conn.query(createTableSql(schema, name, keyColumns, columns, defaults)).catch(tolerate);
+          current = await describeTable(conn, schema, name);
+          if (!current) throw new Error(`staging table ${id} was not created`);
         }
-        const widenTo = compatibility(existing, c, keys.has(c.name));
-        if (widenTo) {
-          await conn.query(alterTypeSql(schema, name, c.name, widenTo));
-          altered = true;
+        if (current.key.join(',') !== keyColumns.join(',')) {
+          throw new BadRecordError(
+            'KEY_CHANGED',
+            `${id}: the source key is now (${keyColumns.join(', ')}) but staging's is (${current.key.join(', ')}); recreate the staging table to follow it`,
+          );
         }
-      }
-      if (altered) await conn.query(reorgSql(schema, name));
-      const entry = known ?? { key: keyColumns, versions: new WeakSet<ColumnSpec[]>() };
-      entry.key = keyColumns;
-      entry.versions.add(columns);
-      this.tables.set(id, entry);
-    } catch (e) {
-      broken = !(e instanceof BadRecordError);
-      throw e;
-    } finally {
-      this.release(conn, broken);
-    }
+        let altered = false;
+        for (const c of columns) {
+          const existing = current.columns.get(c.name);
+          if (!existing) {
+            await conn.query(addColumnSql(schema, name, c, defaults.get(c.name)));
+            continue;
+          }
+          const widenTo = compatibility(existing, c, keys.has(c.name));
+          if (widenTo) {
+            await conn.query(alterTypeSql(schema, name, c.name, widenTo));
+            altered = true;
+          }
+        }
+        if (altered) await conn.query(reorgSql(schema, name));
+        const entry = known ?? { key: keyColumns, versions: new WeakSet<ColumnSpec[]>() };
+        entry.key = keyColumns;
+        entry.versions.add(columns);
+        this.tables.set(id, entry);
+      },
+      { reusableAfter: (e) => e instanceof BadRecordError },
+    );
   }
 
   async apply(table: TableId, events: ChangeEvent[]): Promise<void> {
@@ -171,7 +126,7 @@ export class Db2Staging implements StagingDialect {
     const statements: Array<{ sql: string; params: Db2Param[] }> = [];
     if (deletes.length) statements.push(...this.deleteStatements(table, deletes));
     for (const [columns, list] of byVersion) statements.push(...this.upsertStatements(table, columns, list));
-    const conn = await this.acquire();
+    const conn = await this.pool.acquire();
     let broken = false;
     try {
       await conn.beginTransaction();
@@ -183,7 +138,7 @@ export class Db2Staging implements StagingDialect {
       });
       throw e;
     } finally {
-      this.release(conn, broken);
+      this.pool.release(conn, broken);
     }
   }
 
@@ -236,8 +191,6 @@ export class Db2Staging implements StagingDialect {
   }
 
   async close(): Promise<void> {
-    const all = this.idle.splice(0);
-    this.open -= all.length;
-    await Promise.all(all.map((c) => c.close().catch(() => undefined)));
+    await this.pool.close();
   }
 }

@@ -13,7 +13,8 @@ import type {
   WarehouseDialect,
   WarehouseTx,
 } from '../warehouse/dialect.js';
-import { type Db2Connection, db2ConnectionString, type IbmDb, loadIbmDb } from './driver.js';
+import { type Db2Connection, type IbmDb, loadIbmDb } from './driver.js';
+import { Db2Pool } from './pool.js';
 import { createSchemaSql, SCHEMA_EXISTS_SQL } from './sql.js';
 import {
   createModelIndexesSql,
@@ -126,79 +127,25 @@ class Db2WarehouseTx implements WarehouseTx {
 /**
  * The warehouse sink's Db2 dialect (the same tables and guarantees as sinks/postgres/warehouse-dialect.ts;
  * SQL in warehouse-sql.ts). ibm_db is loaded at the first use, so constructing this without the driver
- * installed does not fail. A small pool of connections: each transaction is one connection, which first
- * takes LOCK TABLE "<schema>"."_starling_lock" IN EXCLUSIVE MODE (held to commit or rollback).
+ * installed does not fail. A small pool of connections (Db2Pool, shared with Db2Staging): each transaction
+ * is one connection, which first takes LOCK TABLE "<schema>"."_starling_lock" IN EXCLUSIVE MODE (held to
+ * commit or rollback).
  */
 export class Db2Warehouse implements WarehouseDialect {
-  private driver: Promise<IbmDb> | undefined;
-  private readonly idle: Db2Connection[] = [];
-  private open = 0;
-  private readonly waiting: Array<{ resolve: (c: Db2Connection) => void; reject: (e: unknown) => void }> = [];
-  private readonly connectionString: string;
+  private readonly pool: Db2Pool;
 
   constructor(
     url: string,
     readonly schema: string,
-    private readonly poolSize = 4,
-    private readonly load: () => Promise<IbmDb> = () => loadIbmDb(),
+    poolSize = 4,
+    load: () => Promise<IbmDb> = () => loadIbmDb(),
   ) {
-    // Validates the URL now (a config error should surface at start), without loading the driver.
-    this.connectionString = db2ConnectionString(url);
-  }
-
-  private async acquire(): Promise<Db2Connection> {
-    const c = this.idle.pop();
-    if (c) return c;
-    if (this.open >= this.poolSize) {
-      return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
-    }
-    return this.connect();
-  }
-
-  private async connect(): Promise<Db2Connection> {
-    this.open++;
-    try {
-      this.driver ??= this.load();
-      return await (await this.driver).open(this.connectionString);
-    } catch (e) {
-      this.open--;
-      // A missing driver may be installed later: load it again next time.
-      if ((e as { code?: string }).code?.startsWith('DB2_DRIVER')) this.driver = undefined;
-      throw e;
-    }
-  }
-
-  /** Returns a connection to the pool; a broken one is closed and its slot goes to the next waiter. */
-  private release(c: Db2Connection, broken = false): void {
-    if (broken) {
-      this.open--;
-      c.close().catch(() => undefined);
-      const next = this.waiting.shift();
-      if (next) this.connect().then(next.resolve, next.reject);
-      return;
-    }
-    const next = this.waiting.shift();
-    if (next) next.resolve(c);
-    else this.idle.push(c);
-  }
-
-  /** Runs fn on a pooled connection in autocommit (DDL and catalog reads). */
-  private async withConnection<T>(fn: (conn: Db2Connection) => Promise<T>): Promise<T> {
-    const conn = await this.acquire();
-    let broken = false;
-    try {
-      return await fn(conn);
-    } catch (e) {
-      // As in Db2Staging.prepare: after a failure the connection is not trusted (a reconnect is cheap here).
-      broken = true;
-      throw e;
-    } finally {
-      this.release(conn, broken);
-    }
+    // Db2Pool validates the URL now (a config error should surface at start), without loading the driver.
+    this.pool = new Db2Pool(url, poolSize, load);
   }
 
   async ensureModel(model: StarModel): Promise<void> {
-    await this.withConnection(async (conn) => {
+    await this.pool.withConnection(async (conn) => {
       const tolerate = (e: unknown) => {
         if (!alreadyExists(e)) throw e;
       };
@@ -228,7 +175,7 @@ export class Db2Warehouse implements WarehouseDialect {
   }
 
   async transaction<T>(fn: (tx: WarehouseTx) => Promise<T>): Promise<T> {
-    const conn = await this.acquire();
+    const conn = await this.pool.acquire();
     let broken = false;
     const tx = new Db2WarehouseTx(conn, this.schema);
     try {
@@ -244,20 +191,18 @@ export class Db2Warehouse implements WarehouseDialect {
       throw e;
     } finally {
       tx.end();
-      this.release(conn, broken);
+      this.pool.release(conn, broken);
     }
   }
 
   async refreshReports(model: StarModel): Promise<void> {
     if (!hasReports(model)) return;
-    await this.withConnection(async (conn) => {
+    await this.pool.withConnection(async (conn) => {
       for (const sql of refreshReportsSql(this.schema)) await conn.query(sql);
     });
   }
 
   async close(): Promise<void> {
-    const all = this.idle.splice(0);
-    this.open -= all.length;
-    await Promise.all(all.map((c) => c.close().catch(() => undefined)));
+    await this.pool.close();
   }
 }

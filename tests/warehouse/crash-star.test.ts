@@ -4,24 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../core/config/load.js';
-import { publishCatalogSnapshot } from '../../seeds/catalog/standin.js';
 import { Prng } from '../../seeds/prng.js';
-import { seedSoftcart } from '../../seeds/softcart-seed.js';
-import { catalogDocuments, dataDirFor } from '../../seeds/source.js';
+import { dataDirFor } from '../../seeds/source.js';
 import { runWorkload } from '../../seeds/workload/run.js';
 import { newCapture } from '../support/capture.js';
 import { testConfig } from '../support/context.js';
-import { buildOracle, countryAtSaleTime, customersBefore } from '../support/history-oracle.js';
-import {
-  caughtUp,
-  customerVersionRows,
-  diffFacts,
-  dropOracle,
-  expectedFacts,
-  newStar,
-  warehouseFacts,
-  warehousePool,
-} from '../support/star.js';
+import { buildOracle, countryAtSaleTime } from '../support/history-oracle.js';
+import { dropOracle, expectedFacts, newStar, warehousePool } from '../support/star.js';
+import { expectStarConverges, STAR_MIX, seedStarSources } from '../support/star-scenario.js';
 
 // kill -9 of the conform processor or the warehouse sink, as separate processes, at points drawn from a
 // printed seed (a timed SIGKILL, or the fault hook between the database/Kafka write and the offset commit),
@@ -77,14 +67,7 @@ describe(`kill -9 of the conform processor and the warehouse sink during a workl
   it('each restart resumes, and the warehouse ends equal to the batch recomputation', async () => {
     console.info(`crash-star seed: ${SEED} (rerun with STARLING_TEST_SEED=${SEED})`);
     const prng = new Prng(SEED);
-    const docs = catalogDocuments(dataDir) as unknown as Array<{
-      product_id: number;
-      type: string;
-      model: string;
-    }>;
-    await seedSoftcart({ config: base, database: cap.db, dataDir });
-    await publishCatalogSnapshot(docs as never, { config: star.config, topicPrefix: cap.prefix });
-    const before = await customersBefore(base, cap.db);
+    const { docs, before } = await seedStarSources(base, cap, star, dataDir);
     await cap.start();
 
     const logFile = join(tmp, 'workload.jsonl');
@@ -95,7 +78,7 @@ describe(`kill -9 of the conform processor and the warehouse sink during a workl
       durationS: 15,
       seed: SEED,
       txnSize: 4,
-      mix: { insert: 45, update: 18, delete: 8, pk: 4, country: 12, late: 7, category: 6 },
+      mix: STAR_MIX,
       logFile,
       catalog: { standin: { topicPrefix: cap.prefix } },
       catalogDocs: docs as never,
@@ -134,19 +117,7 @@ describe(`kill -9 of the conform processor and the warehouse sink during a workl
     expect(done.committed).toBeGreaterThanOrEqual(6000);
     const { versions } = await buildOracle(base, cap.db, before, docs, logFile);
     const expected = await expectedFacts(base, cap.db, countryAtSaleTime(cap.db));
-    await expect
-      .poll(async () => diffFacts(expected, await warehouseFacts(pool, star.schema)), {
-        timeout: 240_000,
-        interval: 2000,
-      })
-      .toEqual([]);
-    await expect
-      .poll(() => caughtUp(base, [star.conformGroup, star.warehouseGroup]), {
-        timeout: 120_000,
-        interval: 1000,
-      })
-      .toBe(true);
-    expect(await customerVersionRows(pool, star.schema)).toEqual(versions);
+    await expectStarConverges(base, pool, star, expected, versions);
 
     // Graceful shutdown of both: SIGTERM drains, commits and exits 0.
     for (const stage of ['conform', 'warehouse'] as const) {

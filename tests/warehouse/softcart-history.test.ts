@@ -4,34 +4,25 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/log/logger.js';
 import { softcartModel } from '../../schemas/softcart.js';
-import { publishCatalogSnapshot } from '../../seeds/catalog/standin.js';
-import { seedSoftcart } from '../../seeds/softcart-seed.js';
-import { catalogDocuments, dataDirFor } from '../../seeds/source.js';
+import { dataDirFor } from '../../seeds/source.js';
 import { runWorkload } from '../../seeds/workload/run.js';
 import { createWarehouseSink } from '../../sinks/warehouse/warehouse-sink.js';
 import { createConformService } from '../../streams/conform/conform-service.js';
 import { newCapture } from '../support/capture.js';
 import { mysqlConnection, testConfig } from '../support/context.js';
-import {
-  countryAtSaleTime,
-  customerVersions,
-  finalCatalog,
-  loadOracleVersions,
-  readLog,
-} from '../support/history-oracle.js';
+import { buildOracle, countryAtSaleTime, finalCatalog } from '../support/history-oracle.js';
 import {
   caughtUp,
-  customerVersionRows,
   diffFacts,
   dropOracle,
   expectedFacts,
-  loadOracleCatalog,
   newStar,
   type Star,
   snapshotTables,
   warehouseFacts,
   warehousePool,
 } from '../support/star.js';
+import { type CatalogDoc, expectStarConverges, STAR_MIX, seedStarSources } from '../support/star-scenario.js';
 
 // A seeded random workload of 10,000+ changes (sales inserted, updated, re-keyed and deleted; customers
 // moving country, i.e. SCD2; products changing category; sales arriving before their customer or product)
@@ -72,23 +63,14 @@ async function startPipeline(s: Star, instances = 1): Promise<void> {
   }
 }
 
-const docs = catalogDocuments(dataDir) as unknown as Array<{
-  product_id: number;
-  type: string;
-  model: string;
-}>;
+let catalog: CatalogDoc[] = [];
 let expectedAll: Awaited<ReturnType<typeof expectedFacts>>;
 
 describe(`the SoftCart star under a seeded workload (seed ${SEED})`, () => {
   it('10,000 changes leave the warehouse equal to the batch recomputation, with correct SCD2 history', async () => {
     console.info(`softcart-history seed: ${SEED} (rerun with STARLING_TEST_SEED=${SEED})`);
-    await seedSoftcart({ config: base, database: cap.db, dataDir });
-    await publishCatalogSnapshot(docs as never, { config: star.config, topicPrefix: cap.prefix });
-    const conn = await mysqlConnection(base, cap.db);
-    const [before] = await conn.query(
-      `SELECT customer_id, country, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') AS updated_at FROM customers`,
-    );
-    await conn.end();
+    const { docs, before } = await seedStarSources(base, cap, star, dataDir);
+    catalog = docs;
     await cap.start();
     await startPipeline(star);
 
@@ -100,7 +82,7 @@ describe(`the SoftCart star under a seeded workload (seed ${SEED})`, () => {
       durationS: 15,
       seed: SEED,
       txnSize: 5,
-      mix: { insert: 45, update: 18, delete: 8, pk: 4, country: 12, late: 7, category: 6 },
+      mix: STAR_MIX,
       logFile,
       catalog: { standin: { topicPrefix: cap.prefix } },
       catalogDocs: docs as never,
@@ -108,10 +90,7 @@ describe(`the SoftCart star under a seeded workload (seed ${SEED})`, () => {
     expect(done.committed).toBeGreaterThanOrEqual(10_000);
 
     // The oracle: final catalog and customer versions from the log; expected facts by SQL in MariaDB.
-    const lines = readLog(logFile);
-    const versions = customerVersions(before as never, lines);
-    await loadOracleCatalog(base, cap.db, finalCatalog(docs, lines));
-    await loadOracleVersions(base, cap.db, versions);
+    const { lines, versions } = await buildOracle(base, cap.db, before, docs, logFile);
     expectedAll = await expectedFacts(base, cap.db, countryAtSaleTime(cap.db));
 
     // The workload made the cases that matter: moves, category changes, late members, and sales committed
@@ -138,23 +117,11 @@ describe(`the SoftCart star under a seeded workload (seed ${SEED})`, () => {
     console.info(`sales committed before a move that covers them: ${repointed}`);
     expect(repointed).toBeGreaterThan(0);
 
-    await expect
-      .poll(async () => diffFacts(expectedAll, await warehouseFacts(pool, star.schema)), {
-        timeout: 240_000,
-        interval: 2000,
-      })
-      .toEqual([]);
-    await expect
-      .poll(() => caughtUp(base, [star.conformGroup, star.warehouseGroup]), {
-        timeout: 120_000,
-        interval: 1000,
-      })
-      .toBe(true);
+    await expectStarConverges(base, pool, star, expectedAll, versions);
     expect(errors).toEqual([]);
 
-    // SCD2 history equals the oracle's versions; no member is still inferred (every late one arrived).
+    // No member is still inferred (every late one arrived); is_current marks exactly the open versions.
     const q = (t: string) => `"${star.schema}"."${t}"`;
-    expect(await customerVersionRows(pool, star.schema)).toEqual(versions);
     const current = await pool.query(
       `SELECT count(*)::int AS n FROM ${q('DimCustomer')} WHERE is_current <> (valid_to = '9999-12-31')`,
     );
@@ -167,7 +134,7 @@ describe(`the SoftCart star under a seeded workload (seed ${SEED})`, () => {
       `SELECT product_id, item, category FROM ${q('DimItem')} ORDER BY product_id`,
     );
     expect(items.rows).toEqual(
-      finalCatalog(docs, lines)
+      finalCatalog(catalog, lines)
         .sort((a, b) => a.product_id - b.product_id)
         .map((d) => ({ product_id: d.product_id, item: d.model, category: d.type })),
     );
