@@ -1,11 +1,13 @@
 import type pg from 'pg';
 import { expect } from 'vitest';
 import type { StarlingConfig } from '../../core/config/load.js';
+import { createKafka } from '../../core/kafka/client.js';
 import { publishCatalogSnapshot } from '../../seeds/catalog/standin.js';
 import { seedSoftcart } from '../../seeds/softcart-seed.js';
 import { catalogDocuments } from '../../seeds/source.js';
 import type { Mix } from '../../seeds/workload/mix.js';
 import type { Capture } from './capture.js';
+import { mysqlConnection } from './context.js';
 import { customersBefore, type OracleVersion } from './history-oracle.js';
 import {
   caughtUp,
@@ -62,4 +64,41 @@ export async function expectStarConverges(
     })
     .toBe(true);
   expect(await customerVersionRows(pool, star.schema)).toEqual(versions);
+}
+
+/**
+ * Waits until Debezium's initial snapshot of the seeded tables is in Kafka (one event per row). A workload
+ * must not start before: a change committed before the snapshot's consistent read is seen only as the
+ * snapshot's state (CDC has no history from before it), while the workload's log — the oracle — has it.
+ */
+export async function waitForSnapshot(config: StarlingConfig, cap: Capture): Promise<void> {
+  const conn = await mysqlConnection(config, cap.db);
+  const want: Record<string, number> = {};
+  try {
+    for (const table of ['sales_data', 'customers']) {
+      const [rows] = await conn.query(`SELECT count(*) AS n FROM \`${table}\``);
+      want[cap.topic(table)] = Number((rows as Array<{ n: number }>)[0]!.n);
+    }
+  } finally {
+    await conn.end();
+  }
+  const admin = createKafka({ brokers: config.kafka.brokers }).admin();
+  await admin.connect();
+  try {
+    await expect
+      .poll(
+        async () => {
+          const have: Record<string, number> = {};
+          for (const topic of Object.keys(want)) {
+            const offsets = await admin.fetchTopicOffsets(topic).catch(() => []);
+            have[topic] = offsets.reduce((s, o) => s + Number(o.high), 0);
+          }
+          return Object.keys(want).every((t) => (have[t] ?? 0) >= want[t]!);
+        },
+        { timeout: 120_000, interval: 500 },
+      )
+      .toBe(true);
+  } finally {
+    await admin.disconnect();
+  }
 }

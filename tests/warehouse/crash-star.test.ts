@@ -11,7 +11,7 @@ import { newCapture } from '../support/capture.js';
 import { testConfig } from '../support/context.js';
 import { buildOracle, countryAtSaleTime } from '../support/history-oracle.js';
 import { dropOracle, expectedFacts, newStar, warehousePool } from '../support/star.js';
-import { expectStarConverges, STAR_MIX, seedStarSources } from '../support/star-scenario.js';
+import { expectStarConverges, STAR_MIX, seedStarSources, waitForSnapshot } from '../support/star-scenario.js';
 
 // kill -9 of the conform processor or the warehouse sink, as separate processes, at points drawn from a
 // printed seed (a timed SIGKILL, or the fault hook between the database/Kafka write and the offset commit),
@@ -69,6 +69,7 @@ describe(`kill -9 of the conform processor and the warehouse sink during a workl
     const prng = new Prng(SEED);
     const { docs, before } = await seedStarSources(base, cap, star, dataDir);
     await cap.start();
+    await waitForSnapshot(base, cap);
 
     const logFile = join(tmp, 'workload.jsonl');
     const workload = runWorkload({

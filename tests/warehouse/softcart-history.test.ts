@@ -22,7 +22,13 @@ import {
   warehouseFacts,
   warehousePool,
 } from '../support/star.js';
-import { type CatalogDoc, expectStarConverges, STAR_MIX, seedStarSources } from '../support/star-scenario.js';
+import {
+  type CatalogDoc,
+  expectStarConverges,
+  STAR_MIX,
+  seedStarSources,
+  waitForSnapshot,
+} from '../support/star-scenario.js';
 
 // A seeded random workload of 10,000+ changes (sales inserted, updated, re-keyed and deleted; customers
 // moving country, i.e. SCD2; products changing category; sales arriving before their customer or product)
@@ -72,6 +78,7 @@ describe(`the SoftCart star under a seeded workload (seed ${SEED})`, () => {
     const { docs, before } = await seedStarSources(base, cap, star, dataDir);
     catalog = docs;
     await cap.start();
+    await waitForSnapshot(base, cap);
     await startPipeline(star);
 
     const logFile = join(tmp, 'workload.jsonl');
