@@ -8,6 +8,7 @@ import { SOFTCART_SOURCE_COLUMNS, softcartModel } from '../../schemas/softcart.j
 import { createStagingSink } from '../../sinks/staging/staging-sink.js';
 import { createWarehouseSink } from '../../sinks/warehouse/warehouse-sink.js';
 import { createConformService } from '../../streams/conform/conform-service.js';
+import { ControlChannel, controlTopic } from '../control/control-channel.js';
 import { checkHealth } from '../http/health.js';
 import type { SinkMetricsInput } from '../http/metrics.js';
 import { createMetricsSource } from '../http/metrics-source.js';
@@ -41,6 +42,8 @@ export function runCommands(program: Command): void {
           start(): Promise<void>;
           stop(): Promise<void>;
           stats(): SinkMetricsInput['stats'] | undefined;
+          pause(): Promise<void>;
+          resume(): Promise<void>;
         }> = [];
         if (stages.includes('staging')) {
           const sink = createStagingSink(config, log, onFatal);
@@ -50,6 +53,8 @@ export function runCommands(program: Command): void {
             start: () => sink.runner.start(),
             stop: () => sink.stop(),
             stats: () => sink.runner.stats,
+            pause: () => sink.runner.pause(),
+            resume: () => sink.runner.resume(),
           });
         }
         if (model && stages.includes('conform')) {
@@ -61,6 +66,7 @@ export function runCommands(program: Command): void {
           services.push({ name: 'warehouse', group: config.pipeline.warehouseGroup, ...warehouse });
         }
         let http: HttpServerHandle | undefined;
+        let controlRef: ControlChannel | undefined;
         let stopping = false;
         const shutdown = (code: number) => {
           if (stopping) return;
@@ -73,6 +79,7 @@ export function runCommands(program: Command): void {
           timer.unref();
           (http?.close() ?? Promise.resolve())
             .catch((e) => log.error('error while stopping the HTTP server', { error: String(e) }))
+            .then(() => controlRef?.stop())
             .then(() => Promise.all(services.map((x) => x.stop())))
             .catch((e) => log.error('error while stopping', { error: String(e) }))
             .finally(() => process.exit(fatal ? 1 : code));
@@ -84,6 +91,30 @@ export function runCommands(program: Command): void {
           await x.start();
         }
         log.info('pipeline running', { stages: services.map((x) => x.name) });
+        // Operator commands (`starling replay --pause`) reach this process through the control topic.
+        const control = new ControlChannel(
+          createKafka({ brokers: config.kafka.brokers, clientId: 'starling-control' }),
+          controlTopic(config),
+          log,
+        );
+        controlRef = control;
+        if (!stopping)
+          await control.start(async (m) => {
+            if (m.type !== 'pause' && m.type !== 'resume') return;
+            const mine = services.filter((x) => x.group === m.group);
+            if (mine.length === 0) return;
+            for (const x of mine) await (m.type === 'pause' ? x.pause() : x.resume());
+            log.info(m.type === 'pause' ? 'left the group on request' : 'rejoined the group on request', {
+              group: m.group,
+              requestId: m.requestId,
+            });
+            await control.send({
+              type: m.type === 'pause' ? 'paused' : 'resumed',
+              group: m.group,
+              requestId: m.requestId,
+              instance: control.instance,
+            });
+          });
         if (!stopping) {
           http = await startHttpServer({
             host: config.http.host,

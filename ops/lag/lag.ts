@@ -63,7 +63,8 @@ export interface MeasureLagOptions {
   readTimeoutMs?: number;
 }
 
-const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+/** The key of a partition in the maps readTimestamps takes and returns. */
+export const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 const rowKey = (r: { group: string; topic: string; partition: number }) =>
   `${r.group}\u0000${r.topic}\u0000${r.partition}`;
 
@@ -178,7 +179,7 @@ async function describe(admin: Admin, groupIds: string[]): Promise<GroupSummary[
  * is read or the deadline passes. Partitions nothing is needed from are paused from the start.
  * Returns `topic\0partition\0offset` -> timestamp (ms).
  */
-async function readTimestamps(
+export async function readTimestamps(
   kafka: Kafka,
   admin: Admin,
   needs: Map<string, Set<number>>,

@@ -53,6 +53,8 @@ export class SinkRunner {
   private watcher: NodeJS.Timeout | undefined;
   private writes = 0;
   private stopping = false;
+  /** Left the group on request (a replay resets its offsets); the watcher does not rejoin until resumed. */
+  private paused = false;
   private restarting: Promise<void> | undefined;
   readonly stats = { batches: 0, records: 0, deadLetters: 0, lastCommitAt: 0 };
 
@@ -66,7 +68,7 @@ export class SinkRunner {
     await this.producer.connect();
     await this.refreshSubscription();
     this.watcher = setInterval(() => {
-      if (!this.restarting && !this.stopping) {
+      if (!this.restarting && !this.stopping && !this.paused) {
         this.restarting = this.refreshSubscription()
           .catch((e) => this.o.log.warn('topic refresh failed; will retry', { error: String(e) }))
           .finally(() => {
@@ -146,6 +148,30 @@ export class SinkRunner {
     this.stats.batches++;
     this.stats.records += messages.length;
     this.stats.lastCommitAt = Date.now();
+  }
+
+  /**
+   * Leaves the consumer group (the batch in flight finishes and commits first), so that its offsets can be
+   * reset: Kafka refuses an offset reset while the group has members. Idempotent.
+   */
+  async pause(): Promise<void> {
+    this.paused = true;
+    await this.restarting;
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    this.subscribed = new Set();
+    await consumer?.disconnect();
+  }
+
+  /** Rejoins the group after pause(); consumption continues from the group's (possibly reset) offsets. */
+  async resume(): Promise<void> {
+    if (!this.paused || this.stopping) return;
+    this.paused = false;
+    await this.refreshSubscription();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   /** Graceful: stop intake, let the batch in flight finish and commit, then disconnect. */

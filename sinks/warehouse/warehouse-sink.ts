@@ -50,6 +50,8 @@ export function createWarehouseSink(
 
   return {
     stats: () => runner?.stats,
+    pause: async () => runner?.pause(),
+    resume: async () => runner?.resume(),
     schema,
     async start() {
       dialect = await warehouseDialect(config, schema);

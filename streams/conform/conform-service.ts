@@ -38,6 +38,8 @@ export function createConformService(
 
   return {
     stats: () => runner?.stats,
+    pause: async () => runner?.pause(),
+    resume: async () => runner?.resume(),
     async start() {
       const schemas = new Map<string, TopicSchemas>();
       const tables = [

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import type { StarlingConfig } from '../../core/config/load.js';
+import {
+  type Consumer,
+  createConsumer,
+  createProducer,
+  type Kafka,
+  type Producer,
+} from '../../core/kafka/client.js';
+import type { Logger } from '../../core/log/logger.js';
+
+/**
+ * The control topic every Starling process listens to (`<topic prefix>.control`), so an operator command can
+ * reach the pipeline's consumers wherever they run: `pause` makes the members of a consumer group leave it
+ * (an offset reset needs an empty group), `resume` makes them rejoin. Each process reads the topic with a
+ * consumer group of its own (every process sees every message), from the end: commands are for the
+ * processes running now. Replies (`paused`, `resumed`) let the sender see who obeyed.
+ */
+export type ControlMessage =
+  | { type: 'pause' | 'resume'; group: string; requestId: string }
+  | { type: 'paused' | 'resumed'; group: string; requestId: string; instance: string };
+
+export function controlTopic(config: StarlingConfig): string {
+  return `${config.topics.prefix}.control`;
+}
+
+export class ControlChannel {
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private readonly groupId = `starling-control-${randomUUID()}`;
+  readonly instance = `${process.pid}@${randomUUID().slice(0, 8)}`;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topic: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Creates the topic when missing, then delivers every message that arrives from now on to `onMessage`. */
+  async start(onMessage: (m: ControlMessage) => Promise<void> | void): Promise<void> {
+    await ensureControlTopic(this.kafka, this.topic);
+    this.producer = createProducer(this.kafka, { idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.consumer = createConsumer(this.kafka, { groupId: this.groupId, maxWaitTimeInMs: 200 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topic, fromBeginning: false });
+    await this.consumer.run({
+      eachMessage: async ({ message }) => {
+        let m: ControlMessage;
+        try {
+          m = JSON.parse(message.value?.toString('utf8') ?? '') as ControlMessage;
+        } catch {
+          this.log.warn('control topic: ignoring a message that is not JSON');
+          return;
+        }
+        await onMessage(m);
+      },
+    });
+  }
+
+  async send(m: ControlMessage): Promise<void> {
+    if (!this.producer) {
+      this.producer = createProducer(this.kafka, { idempotent: true, maxInFlightRequests: 1 });
+      await this.producer.connect();
+    }
+    await this.producer.send({ topic: this.topic, acks: -1, messages: [{ value: JSON.stringify(m) }] });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+    // The per-process group is of no use once the process is gone.
+    const admin = this.kafka.admin();
+    await admin.connect();
+    await admin.deleteGroups([this.groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+export async function ensureControlTopic(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(topic))
+      await admin
+        .createTopics({
+          waitForLeaders: true,
+          topics: [
+            {
+              topic,
+              numPartitions: 1,
+              replicationFactor: -1,
+              configEntries: [{ name: 'retention.ms', value: String(24 * 3600_000) }],
+            },
+          ],
+        })
+        .catch((e: { type?: string }) => {
+          if (e.type !== 'TOPIC_ALREADY_EXISTS') throw e;
+        });
+  } finally {
+    await admin.disconnect();
+  }
+}
