@@ -19,6 +19,37 @@ const row = (over: Partial<PartitionLag>): PartitionLag => ({
 const sample = (rows: PartitionLag[]): LagSample => ({ at: 10_000, groups: [], rows });
 
 describe('renderMetrics', () => {
+  it('renders batch latency as a summary, dead letters by code, and per-table freshness', () => {
+    const text = renderMetrics(
+      sample([]),
+      [
+        {
+          group: 'wh',
+          stats: {
+            batches: 4,
+            records: 9,
+            deadLetters: 3,
+            lastCommitAt: 9_000,
+            batchSecondsSum: 0.5,
+            deadLettersByCode: new Map([
+              ['VALUE_INVALID', 2],
+              ['AVRO_DECODE', 1],
+            ]),
+            newestAppliedMs: new Map([['FactSales', 7_500]]),
+          },
+        },
+      ],
+      10_000,
+    );
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toContain('# TYPE starling_sink_batch_seconds summary');
+    expect(lines).toContain('starling_sink_batch_seconds_sum{group="wh"} 0.5');
+    expect(lines).toContain('starling_sink_batch_seconds_count{group="wh"} 4');
+    expect(lines).toContain('starling_sink_dead_letters_by_code_total{group="wh",code="VALUE_INVALID"} 2');
+    expect(lines).toContain('starling_sink_dead_letters_by_code_total{group="wh",code="AVRO_DECODE"} 1');
+    expect(lines).toContain('starling_table_freshness_seconds{group="wh",table="FactSales"} 2.5');
+  });
+
   it('renders every family with HELP and TYPE, lag by group, topic and partition, and sink counters', () => {
     const text = renderMetrics(
       sample([row({}), row({ partition: 1, lag: 0, lagSeconds: 0, committed: 6 })]),

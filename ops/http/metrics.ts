@@ -17,6 +17,12 @@ export interface SinkStats {
   deadLetters: number;
   /** ms since the epoch of the last offset commit; 0 when none yet */
   lastCommitAt: number;
+  /** Seconds spent writing batches (decode to commit), summed, and how many batches that was. */
+  batchSecondsSum?: number;
+  /** Dead letters by error code. */
+  deadLettersByCode?: ReadonlyMap<string, number>;
+  /** Per written table: the source commit time (ms) of the newest change applied. */
+  newestAppliedMs?: ReadonlyMap<string, number>;
 }
 
 export interface SinkMetricsInput {
@@ -51,7 +57,7 @@ function sampleLine(name: string, labels: Labels, value: number): string {
 interface Family {
   name: string;
   help: string;
-  type: 'gauge' | 'counter';
+  type: 'gauge' | 'counter' | 'summary';
   samples: { labels: Labels; value: number }[];
 }
 
@@ -97,6 +103,34 @@ export function renderMetrics(sample: LagSample | undefined, sinks: SinkMetricsI
       samples: sinks.map((s) => ({ labels: { group: s.group }, value: s.stats.deadLetters })),
     },
     {
+      name: 'starling_sink_dead_letters_by_code_total',
+      help: 'Records the sink has sent to its dead-letter topic, by error code (the reason).',
+      type: 'counter',
+      samples: sinks.flatMap((s) =>
+        [...(s.stats.deadLettersByCode ?? new Map<string, number>())].map(([code, n]) => ({
+          labels: { group: s.group, code },
+          value: n,
+        })),
+      ),
+    },
+    {
+      name: 'starling_sink_batch_seconds',
+      help: 'Time to write a batch, from its decoding to its offset commit.',
+      type: 'summary',
+      samples: [],
+    },
+    {
+      name: 'starling_table_freshness_seconds',
+      help: 'Age of the newest change applied to a table, from its source commit time (whole seconds for MariaDB).',
+      type: 'gauge',
+      samples: sinks.flatMap((s) =>
+        [...(s.stats.newestAppliedMs ?? new Map<string, number>())].map(([table, ms]) => ({
+          labels: { group: s.group, table },
+          value: Math.max(0, now - ms) / 1000,
+        })),
+      ),
+    },
+    {
       name: 'starling_sink_seconds_since_last_commit',
       help: "Seconds since the sink's last offset commit (absent before the first commit).",
       type: 'gauge',
@@ -112,6 +146,12 @@ export function renderMetrics(sample: LagSample | undefined, sinks: SinkMetricsI
   for (const f of families) {
     lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`);
     for (const s of f.samples) lines.push(sampleLine(f.name, s.labels, s.value));
+    // A summary without quantiles: its _sum and _count samples.
+    if (f.type === 'summary')
+      for (const s of sinks) {
+        lines.push(sampleLine(`${f.name}_sum`, { group: s.group }, s.stats.batchSecondsSum ?? 0));
+        lines.push(sampleLine(`${f.name}_count`, { group: s.group }, s.stats.batches));
+      }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import {
   type Admin,
   type Consumer,
@@ -21,8 +22,14 @@ export interface BatchProcessor {
     topic: string,
     partition: number,
     messages: KafkaMessage[],
-    ctx: { heartbeat: () => Promise<void> },
+    ctx: BatchContext,
   ): Promise<DeadRecord[]>;
+}
+
+export interface BatchContext {
+  heartbeat: () => Promise<void>;
+  /** Reports that changes of `table` up to this source commit time (ms) are written (freshness). */
+  applied?: (table: string, sourceTsMs: number) => void;
 }
 
 export interface SinkRunnerOptions {
@@ -56,7 +63,15 @@ export class SinkRunner {
   /** Left the group on request (a replay resets its offsets); the watcher does not rejoin until resumed. */
   private paused = false;
   private restarting: Promise<void> | undefined;
-  readonly stats = { batches: 0, records: 0, deadLetters: 0, lastCommitAt: 0 };
+  readonly stats = {
+    batches: 0,
+    records: 0,
+    deadLetters: 0,
+    lastCommitAt: 0,
+    batchSecondsSum: 0,
+    deadLettersByCode: new Map<string, number>(),
+    newestAppliedMs: new Map<string, number>(),
+  };
 
   constructor(private readonly o: SinkRunnerOptions) {}
 
@@ -127,10 +142,18 @@ export class SinkRunner {
     messages: KafkaMessage[],
     heartbeat: () => Promise<void>,
   ): Promise<void> {
-    const dead = await this.o.processor.process(topic, partition, messages, { heartbeat });
+    const started = performance.now();
+    const dead = await this.o.processor.process(topic, partition, messages, {
+      heartbeat,
+      applied: (table, ts) => {
+        if (ts > (this.stats.newestAppliedMs.get(table) ?? 0)) this.stats.newestAppliedMs.set(table, ts);
+      },
+    });
     if (dead.length) {
       await sendDeadLetters(this.producer!, this.o.dlqTopic, dead);
       this.stats.deadLetters += dead.length;
+      for (const d of dead)
+        this.stats.deadLettersByCode.set(d.code, (this.stats.deadLettersByCode.get(d.code) ?? 0) + 1);
       this.o.log.warn('dead-lettered records', {
         topic,
         partition,
@@ -146,6 +169,7 @@ export class SinkRunner {
     const next = (BigInt(messages[messages.length - 1]!.offset) + 1n).toString();
     await consumer.commitOffsets([{ topic, partition, offset: next }]);
     this.stats.batches++;
+    this.stats.batchSecondsSum += (performance.now() - started) / 1000;
     this.stats.records += messages.length;
     this.stats.lastCommitAt = Date.now();
   }

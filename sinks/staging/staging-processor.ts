@@ -9,7 +9,7 @@ import type { DeadRecord } from '../runtime/dead-letters.js';
 import { deadRecord, decodeBatch } from '../runtime/decode.js';
 import { reduceBatch } from '../runtime/reduce.js';
 import { FatalError, withRetry } from '../runtime/retry.js';
-import type { BatchProcessor } from '../runtime/sink-runner.js';
+import type { BatchContext, BatchProcessor } from '../runtime/sink-runner.js';
 
 /**
  * The staging sink's batch step: decode -> map to changes -> prepare tables (schema follows the source)
@@ -28,7 +28,7 @@ export class StagingProcessor implements BatchProcessor {
     topic: string,
     partition: number,
     messages: KafkaMessage[],
-    ctx: { heartbeat: () => Promise<void> },
+    ctx: BatchContext,
   ): Promise<DeadRecord[]> {
     const where = { topic, partition };
     const retry = { windowMs: this.retryWindowMs, log: this.log, heartbeat: ctx.heartbeat };
@@ -69,6 +69,7 @@ export class StagingProcessor implements BatchProcessor {
 
     for (const list of reduceBatch(good).values()) {
       const table = list[0]!.table;
+      const newest = list.reduce((m, e) => Math.max(m, e.sourceTsMs), 0);
       try {
         await withRetry(() => this.dialect.apply(table, list), {
           ...retry,
@@ -89,6 +90,7 @@ export class StagingProcessor implements BatchProcessor {
           }
         }
       }
+      ctx.applied?.(`${table.namespace}.${table.name}`, newest);
     }
     return dead;
   }

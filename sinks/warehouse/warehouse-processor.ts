@@ -9,7 +9,7 @@ import { classifyDbError } from '../runtime/classify.js';
 import type { DeadRecord } from '../runtime/dead-letters.js';
 import { deadRecord, decodeBatch } from '../runtime/decode.js';
 import { FatalError, withRetry } from '../runtime/retry.js';
-import type { BatchProcessor } from '../runtime/sink-runner.js';
+import type { BatchContext, BatchProcessor } from '../runtime/sink-runner.js';
 import type { WarehouseDialect } from './dialect.js';
 import type { WarehouseWriter } from './writer.js';
 
@@ -46,7 +46,7 @@ export class WarehouseProcessor implements BatchProcessor {
     topic: string,
     partition: number,
     messages: KafkaMessage[],
-    ctx: { heartbeat: () => Promise<void> },
+    ctx: BatchContext,
   ): Promise<DeadRecord[]> {
     const where = { topic, partition };
     const table = this.tableOf(topic);
@@ -80,6 +80,11 @@ export class WarehouseProcessor implements BatchProcessor {
       }
     }
     if (records.length && this.model.facts.some((f) => f.name === table)) this.dirty = true;
+    if (records.length)
+      ctx.applied?.(
+        table,
+        records.reduce((m, r) => Math.max(m, r.sourceTsMs), 0),
+      );
     return dead;
   }
 }
