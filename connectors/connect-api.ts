@@ -56,6 +56,15 @@ export class ConnectApi {
     return this.call('GET', `/connectors/${encodeURIComponent(name)}/status`);
   }
 
+  /** Restarts a connector instance (not its tasks). */
+  async restartConnector(name: string): Promise<void> {
+    await this.call('POST', `/connectors/${encodeURIComponent(name)}/restart`);
+  }
+
+  async restartTask(name: string, task: number): Promise<void> {
+    await this.call('POST', `/connectors/${encodeURIComponent(name)}/tasks/${task}/restart`);
+  }
+
   async delete(name: string): Promise<void> {
     try {
       await this.call('DELETE', `/connectors/${encodeURIComponent(name)}`);

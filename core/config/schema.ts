@@ -96,6 +96,8 @@ export const envSchema = z.object({
       'a comma-separated list of staging, conform, warehouse',
     )
     .default('staging,conform,warehouse'),
+  /** Whether `starling run` restarts FAILED Debezium connectors and tasks (with back-off). */
+  STARLING_CONNECTOR_SUPERVISOR: z.enum(['on', 'off']).default('on'),
   STARLING_CONFORM_GROUP: z.string().min(1).default('starling-conform'),
   STARLING_WAREHOUSE_GROUP: z.string().min(1).default('starling-warehouse'),
   /** Prefix of the conformed topics (<prefix>.<model>.<table>); default <topic prefix>.conformed. */

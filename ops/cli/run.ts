@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { ConnectApi } from '../../connectors/connect-api.js';
+import { ConnectorSupervisor } from '../../connectors/supervisor.js';
 import { loadConfig } from '../../core/config/load.js';
 import { redactText } from '../../core/config/redact.js';
 import { createKafka } from '../../core/kafka/client.js';
@@ -67,6 +69,7 @@ export function runCommands(program: Command): void {
         }
         let http: HttpServerHandle | undefined;
         let controlRef: ControlChannel | undefined;
+        let supervisor: ConnectorSupervisor | undefined;
         let stopping = false;
         const shutdown = (code: number) => {
           if (stopping) return;
@@ -79,6 +82,7 @@ export function runCommands(program: Command): void {
           timer.unref();
           (http?.close() ?? Promise.resolve())
             .catch((e) => log.error('error while stopping the HTTP server', { error: String(e) }))
+            .then(() => supervisor?.stop())
             .then(() => controlRef?.stop())
             .then(() => Promise.all(services.map((x) => x.stop())))
             .catch((e) => log.error('error while stopping', { error: String(e) }))
@@ -91,6 +95,13 @@ export function runCommands(program: Command): void {
           await x.start();
         }
         log.info('pipeline running', { stages: services.map((x) => x.name) });
+        if (config.env.STARLING_CONNECTOR_SUPERVISOR === 'on' && !stopping) {
+          supervisor = new ConnectorSupervisor(
+            new ConnectApi(config.connect.url),
+            log.child({ stage: 'connectors' }),
+          );
+          supervisor.start();
+        }
         // Operator commands (`starling replay --pause`) reach this process through the control topic.
         const control = new ControlChannel(
           createKafka({ brokers: config.kafka.brokers, clientId: 'starling-control' }),
@@ -128,7 +139,7 @@ export function runCommands(program: Command): void {
                   return stats ? [{ group: x.group, stats }] : [];
                 }),
             }),
-            health: () => checkHealth(config),
+            health: () => checkHealth(config, { supervised: () => supervisor?.report() ?? [] }),
             onError: (e) =>
               log.error('HTTP request failed', {
                 error: redactText(e instanceof Error ? e.message : String(e), config.secrets),

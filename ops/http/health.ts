@@ -8,6 +8,7 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { ConnectApi } from '../../connectors/connect-api.js';
+import type { SupervisedState } from '../../connectors/supervisor.js';
 import type { StarlingConfig } from '../../core/config/load.js';
 import { redactText } from '../../core/config/redact.js';
 import { createKafka } from '../../core/kafka/client.js';
@@ -17,6 +18,8 @@ export interface ComponentHealth {
   name: string;
   state: string;
   detail?: string;
+  /** Restarts the connector supervisor made of this connector part. */
+  restarts?: number;
 }
 
 export interface HealthReport {
@@ -27,6 +30,8 @@ export interface HealthReport {
 export interface HealthOptions {
   /** per check (default 5 s) */
   timeoutMs?: number;
+  /** What the connector supervisor did (restarts, unrecoverable parts), shown with each connector part. */
+  supervised?: () => SupervisedState[];
 }
 
 const HEALTHY = new Set(['UP', 'RUNNING']);
@@ -142,6 +147,14 @@ export async function checkHealth(config: StarlingConfig, opts: HealthOptions = 
     });
 
   const components = (await Promise.all([connectors(), registry(), postgres(), mariadb(), kafka()])).flat();
+  for (const sv of opts.supervised?.() ?? []) {
+    const name = sv.part === 'connector' ? `connector:${sv.name}` : `connector:${sv.name}/task:${sv.part}`;
+    const c = components.find((x) => x.name === name);
+    if (!c) continue;
+    if (sv.restarts > 0) c.restarts = sv.restarts;
+    if (sv.unrecoverable && c.state !== 'RUNNING')
+      c.detail = `${c.detail ? `${c.detail} — ` : ''}cannot recover by a restart: ${sv.unrecoverable.reason}. Way out: ${sv.unrecoverable.wayOut}`;
+  }
   return { status: overallStatus(components), components };
 }
 
