@@ -23,6 +23,8 @@ export interface Attempts {
   restarts: number;
   /** ms since the epoch when the next restart may happen. */
   nextAt: number;
+  /** When the part was last seen RUNNING again after a restart (the back-off resets after a stable run). */
+  runningSince?: number;
 }
 
 export type Decision =
@@ -52,6 +54,7 @@ export interface SupervisedState {
   name: string;
   /** 'connector' or the task id. */
   part: 'connector' | number;
+  /** Restarts made so far (all of them, across recoveries). */
   restarts: number;
   lastRestartAt?: number;
   unrecoverable?: { reason: string; wayOut: string };
@@ -66,7 +69,7 @@ export class ConnectorSupervisor {
   constructor(
     private readonly api: ConnectApi,
     private readonly log: Logger,
-    private readonly o: { intervalMs?: number; baseMs?: number; maxMs?: number } = {},
+    private readonly o: { intervalMs?: number; baseMs?: number; maxMs?: number; stableMs?: number } = {},
   ) {}
 
   start(): void {
@@ -121,12 +124,23 @@ export class ConnectorSupervisor {
   ) {
     const k = `${name}\u0000${part}`;
     if (state === 'RUNNING') {
-      if (this.attempts.delete(k)) this.log.info('connector recovered', { connector: name, part });
       const s = this.states.get(k);
       if (s) delete s.unrecoverable;
+      // The back-off is forgotten only after a stable run: a task that fails again right after a restart
+      // keeps backing off instead of being restarted at the base interval forever.
+      const a = this.attempts.get(k);
+      if (a) {
+        a.runningSince ??= now;
+        if (now - a.runningSince >= (this.o.stableMs ?? 60_000)) {
+          this.attempts.delete(k);
+          this.log.info('connector recovered', { connector: name, part });
+        }
+      }
       return;
     }
-    const d = decide(state, trace, this.attempts.get(k), now, {
+    const prior = this.attempts.get(k);
+    if (prior) delete prior.runningSince;
+    const d = decide(state, trace, prior, now, {
       baseMs: this.o.baseMs ?? 5_000,
       maxMs: this.o.maxMs ?? 600_000,
     });
@@ -142,7 +156,7 @@ export class ConnectorSupervisor {
     }
     if (d.action !== 'restart') return;
     this.attempts.set(k, { restarts: d.attempt, nextAt: d.nextAt });
-    s.restarts = d.attempt;
+    s.restarts++;
     s.lastRestartAt = now;
     this.log.warn('restarting a FAILED connector part', {
       connector: name,

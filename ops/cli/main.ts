@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { connectorCommands } from './connectors.js';
+import { dlqCommands } from './dlq.js';
 import { lagCommands } from './lag.js';
 import { loadCommands } from './load.js';
 import { replayCommands } from './replay.js';
@@ -16,5 +17,7 @@ seedCommands(program);
 loadCommands(program);
 runCommands(program);
 lagCommands(program);
+(await import('./backfill.js')).backfillCommands(program);
 replayCommands(program);
+dlqCommands(program);
 await program.parseAsync(process.argv);
