@@ -19,7 +19,7 @@ import type { WarehouseWriter } from './writer.js';
  * applied record by record, and only the records it still rejects are dead-lettered.
  */
 export class WarehouseProcessor implements BatchProcessor {
-  /** Fact tables written since the reports were last refreshed. */
+  /** The star changed since the reports were last refreshed. */
   dirty = false;
 
   constructor(
@@ -79,7 +79,8 @@ export class WarehouseProcessor implements BatchProcessor {
         }
       }
     }
-    if (records.length && this.model.facts.some((f) => f.name === table)) this.dirty = true;
+    // Any table: a dimension batch re-points facts (a customer's late move changes their country).
+    if (records.length) this.dirty = true;
     if (records.length)
       ctx.applied?.(
         table,
