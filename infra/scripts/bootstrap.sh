@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything Starling needs on a fresh Debian machine: idempotent, no prompts. Run as root (it
 # calls apt-get); on a machine that already has everything it only checks and returns in about a second.
-#   Debian: MariaDB 10.11, PostgreSQL 15, Java 17, Maven (the Maven artifacts are resolved by `stack up`).
+#   Debian: MariaDB 10.11, PostgreSQL 15, Java 17, Maven (the Maven artifacts are resolved by `stack up`),
+#           Chromium (headless, for the health page's browser test; driven by playwright-core, which
+#           downloads no browser of its own).
 #   npm:    the workspace's packages (npm ci), then the TypeScript build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,6 +16,7 @@ command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

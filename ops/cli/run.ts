@@ -13,8 +13,8 @@ import { createConformService } from '../../streams/conform/conform-service.js';
 import { ControlChannel, controlTopic } from '../control/control-channel.js';
 import { checkHealth } from '../http/health.js';
 import type { SinkMetricsInput } from '../http/metrics.js';
-import { createMetricsSource } from '../http/metrics-source.js';
 import { type HttpServerHandle, startHttpServer } from '../http/server.js';
+import { createOpsEndpoints } from '../http/status-source.js';
 import { runCommand } from './run-command.js';
 
 const SHUTDOWN_DEADLINE_MS = 30_000;
@@ -127,19 +127,23 @@ export function runCommands(program: Command): void {
             });
           });
         if (!stopping) {
+          const endpoints = createOpsEndpoints({
+            kafka: createKafka({ brokers: config.kafka.brokers, clientId: 'starling-metrics' }),
+            groups: services.map((x) => x.group),
+            sinks: () =>
+              services.flatMap((x) => {
+                const stats = x.stats();
+                return stats ? [{ group: x.group, stats }] : [];
+              }),
+            health: () => checkHealth(config, { supervised: () => supervisor?.report() ?? [] }),
+            secrets: config.secrets,
+          });
           http = await startHttpServer({
             host: config.http.host,
             port: config.http.port,
-            metrics: createMetricsSource({
-              kafka: createKafka({ brokers: config.kafka.brokers, clientId: 'starling-metrics' }),
-              groups: services.map((x) => x.group),
-              sinks: () =>
-                services.flatMap((x) => {
-                  const stats = x.stats();
-                  return stats ? [{ group: x.group, stats }] : [];
-                }),
-            }),
-            health: () => checkHealth(config, { supervised: () => supervisor?.report() ?? [] }),
+            metrics: endpoints.metrics,
+            health: endpoints.health,
+            status: endpoints.status,
             onError: (e) =>
               log.error('HTTP request failed', {
                 error: redactText(e instanceof Error ? e.message : String(e), config.secrets),
@@ -151,7 +155,7 @@ export function runCommands(program: Command): void {
             return undefined;
           });
           if (http !== undefined) {
-            log.info('HTTP server listening', { url: http.url, paths: '/metrics /health' });
+            log.info('HTTP server listening', { url: http.url, paths: '/ /api/status /metrics /health' });
             if (stopping) await http.close();
           }
         }

@@ -1,31 +1,35 @@
 /**
- * The `/metrics` callback of a long-running process: measures lag for the given groups at most once per
- * `cacheMs` (scrapes in between reuse the sample, and concurrent scrapes share one measurement), passes the
- * previous sample to measureLag so the status is judged over the interval between them, and renders the
- * sink counters as they are at the scrape.
+ * The lag sampler of a long-running process and the `/metrics` callback on top of it. The sampler measures
+ * lag for the given groups at most once per `cacheMs` (callers in between reuse the sample, and concurrent
+ * callers share one measurement) and passes the previous sample to measureLag so the status is judged over
+ * the interval between them. `/metrics` and `/api/status` share one sampler, so the page and the metrics show
+ * the same numbers; the sink counters are rendered as they are at the scrape.
  */
 import type { Kafka } from '../../core/kafka/client.js';
 import { type LagSample, measureLag } from '../lag/lag.js';
 import { renderMetrics, type SinkMetricsInput } from './metrics.js';
 
-export interface MetricsSourceOptions {
+export interface LagSamplerOptions {
   kafka: Kafka;
   groups: string[];
-  sinks: () => SinkMetricsInput[];
   /** default 5000 */
   cacheMs?: number;
   /** default 5000: how long reading oldest unconsumed records may take */
   readTimeoutMs?: number;
   now?: () => number;
+  /** called with every new sample (the health page's history) */
+  onSample?: (sample: LagSample) => void;
 }
 
-export function createMetricsSource(opts: MetricsSourceOptions): () => Promise<string> {
+export type LagSampler = () => Promise<LagSample>;
+
+export function createLagSampler(opts: LagSamplerOptions): LagSampler {
   const cacheMs = opts.cacheMs ?? 5000;
   const now = opts.now ?? Date.now;
   let last: LagSample | undefined;
   let inFlight: Promise<LagSample> | undefined;
 
-  const sample = async (): Promise<LagSample> => {
+  return async (): Promise<LagSample> => {
     if (last !== undefined && now() - last.at < cacheMs) return last;
     inFlight ??= measureLag(opts.kafka, {
       groups: opts.groups,
@@ -34,6 +38,7 @@ export function createMetricsSource(opts: MetricsSourceOptions): () => Promise<s
     })
       .then((s) => {
         last = s;
+        opts.onSample?.(s);
         return s;
       })
       .finally(() => {
@@ -41,6 +46,15 @@ export function createMetricsSource(opts: MetricsSourceOptions): () => Promise<s
       });
     return inFlight;
   };
+}
 
+export type MetricsSourceOptions = {
+  sinks: () => SinkMetricsInput[];
+  now?: () => number;
+} & ({ sampler: LagSampler } | LagSamplerOptions);
+
+export function createMetricsSource(opts: MetricsSourceOptions): () => Promise<string> {
+  const now = opts.now ?? Date.now;
+  const sample = 'sampler' in opts ? opts.sampler : createLagSampler(opts);
   return async () => renderMetrics(await sample(), opts.sinks(), now());
 }

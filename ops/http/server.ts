@@ -1,10 +1,16 @@
 /**
  * The operations HTTP server, on node:http alone: `GET /metrics` (Prometheus text format 0.0.4) and
- * `GET /health` (JSON; 200 when ok, 503 when degraded). Anything else is 404; a known path with another
- * method is 405. Binds to the configured host, 127.0.0.1 unless configured otherwise.
+ * `GET /health` (JSON; 200 when ok, 503 when degraded); with a `status` callback also the pipeline health
+ * page: `GET /` (and `/health/ui`), its script and style under `/dashboard/` (served from
+ * ops/http/dashboard/, nothing from elsewhere: the page works offline), and `GET /api/status` (JSON) that it
+ * polls. Anything else is 404; a known path with another method is 405. Binds to the configured host,
+ * 127.0.0.1 unless configured otherwise.
  */
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../core/config/load.js';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics.js';
 
 export interface HttpServerOptions {
@@ -13,6 +19,10 @@ export interface HttpServerOptions {
   port: number;
   metrics: () => Promise<string>;
   health: () => Promise<object>;
+  /** `/api/status` for the health page; without it there is no page */
+  status?: () => Promise<object>;
+  /** where the page's files are (default ops/http/dashboard in the repository) */
+  dashboardDir?: string;
   /** called with errors of the callbacks (the response is a 500 without the error's text) */
   onError?: (e: unknown) => void;
 }
@@ -24,24 +34,57 @@ export interface HttpServerHandle {
   close: () => Promise<void>;
 }
 
-const PATHS = new Set(['/metrics', '/health']);
+export const DASHBOARD_DIR = join(REPO_ROOT, 'ops', 'http', 'dashboard');
+
+/** The page's files: a fixed list, so no request path ever reaches the file system. */
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/health/ui': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/dashboard/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/dashboard/lag-chart.js': { file: 'lag-chart.js', type: 'text/javascript; charset=utf-8' },
+  '/dashboard/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+};
+
+/** Only the page's own files and requests to this server; no framing by other sites. */
+const PAGE_SECURITY = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+};
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServerHandle> {
-  const send = (res: ServerResponse, status: number, type: string, body: string, extra = {}) => {
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...extra });
+  const assets = new Map<string, { body: Buffer; type: string }>();
+  if (opts.status !== undefined) {
+    const dir = opts.dashboardDir ?? DASHBOARD_DIR;
+    for (const [path, a] of Object.entries(ASSETS))
+      assets.set(path, { body: await readFile(join(dir, a.file)), type: a.type });
+  }
+  const paths = new Set(['/metrics', '/health', ...(opts.status ? ['/api/status', ...assets.keys()] : [])]);
+
+  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, extra = {}) => {
+    res.writeHead(status, {
+      'content-type': type,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      ...extra,
+    });
     res.end(body);
   };
+  const json = (res: ServerResponse, status: number, body: object) =>
+    send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (!PATHS.has(path)) return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+    if (!paths.has(path)) return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, HEAD' });
     try {
       if (path === '/metrics') return send(res, 200, PROMETHEUS_CONTENT_TYPE, await opts.metrics());
+      if (path === '/api/status' && opts.status) return json(res, 200, await opts.status());
+      const asset = assets.get(path);
+      if (asset !== undefined) return send(res, 200, asset.type, asset.body, PAGE_SECURITY);
       const report = (await opts.health()) as { status?: string };
-      const status = report.status === 'ok' ? 200 : 503;
-      return send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(report, null, 2)}\n`);
+      return json(res, report.status === 'ok' ? 200 : 503, report);
     } catch (e) {
       opts.onError?.(e);
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
