@@ -11,6 +11,8 @@ import { starling } from '../support/cli.js';
 import { commitUpTo } from '../support/commit-up-to.js';
 import { testConfig, uniqueName } from '../support/context.js';
 import { sourceChecksums, stagingChecksums, stagingPool } from '../support/mirror-checksum.js';
+import { newStar } from '../support/star.js';
+import { STAR_MIX, seedStarSources } from '../support/star-scenario.js';
 
 // `starling replay` against a running pipeline process: refused while the group has members (named),
 // done with --pause through the control topic during a live workload, never across deleted history.
@@ -21,9 +23,11 @@ const kafka = createKafka({ brokers: base.kafka.brokers });
 const children = new Set<ChildProcess>();
 const extraTopics: string[] = [];
 const extraGroups: string[] = [];
+const cleanups: Array<() => Promise<void>> = [];
 
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
+  for (const f of cleanups) await f().catch(() => undefined);
   const admin = kafka.admin();
   await admin.connect();
   await admin.deleteTopics({ topics: extraTopics }).catch(() => undefined);
@@ -89,6 +93,57 @@ describe('starling replay', () => {
     pipeline.proc.kill('SIGTERM');
     expect(await pipeline.exited).toBe(0);
   });
+
+  it('replays the warehouse group to earliest on a populated warehouse during a live workload; reconcile is clean afterwards', async () => {
+    const wcap = newCapture(base, 'it_replay_wh');
+    const star = newStar(wcap, { stages: 'staging,conform,warehouse' });
+    const env = { ...star.env, STARLING_SOURCE_DATABASES: wcap.db };
+    cleanups.push(async () => {
+      await star.drop();
+      await staging.query(`DROP SCHEMA IF EXISTS "${wcap.db}" CASCADE`).catch(() => undefined);
+      await wcap.drop([star.conformGroup, star.warehouseGroup]);
+    });
+    const { docs } = await seedStarSources(base, wcap, star, dataDirFor(undefined));
+    await wcap.start();
+    const proc = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'starling.mjs'), 'run'], {
+      env: { ...process.env, ...env, STARLING_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.add(proc);
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    const clean = async () => {
+      const r = await starling(['reconcile'], env);
+      if (process.env.IT_LOG === '1') console.info(r.stdout.slice(-600));
+      return r.code;
+    };
+    await expect.poll(clean, { timeout: 180_000, interval: 3000 }).toBe(0);
+
+    const workload = runWorkload({
+      config: base,
+      database: wcap.db,
+      rate: 150,
+      durationS: 12,
+      seed: 11,
+      txnSize: 2,
+      mix: STAR_MIX,
+      catalog: { standin: { topicPrefix: wcap.prefix } },
+      catalogDocs: docs as never,
+    });
+    await new Promise((r) => setTimeout(r, 3000));
+    const replayed = await starling(
+      ['replay', '--group', star.warehouseGroup, '--to', 'earliest', '--pause'],
+      env,
+    );
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(replayed.stdout).toMatch(/paused and resumed: \d+@/);
+    await workload;
+    await expect.poll(clean, { timeout: 180_000, interval: 3000 }).toBe(0);
+    const report = await starling(['reconcile'], env);
+    expect(report.stdout).toMatch(/Clean: \d+ comparisons, no differences/);
+    expect(report.stdout).toContain(`warehouse ${wcap.db}.FactSales`);
+    proc.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 600_000);
 
   it('refuses to replay across history the topic no longer holds, by offset and by time', async () => {
     const topic = uniqueName('it-replay-history');
