@@ -10,6 +10,7 @@ const err = (line: string) => process.stderr.write(`${line}\n`);
 
 interface LagCliOptions {
   group?: string[];
+  watch?: boolean;
   json?: boolean;
   maxLag?: string;
   maxLagSeconds?: string;
@@ -100,6 +101,7 @@ export function lagCommands(program: Command): void {
       (v: string, acc: string[] = []) => [...acc, v],
     )
     .option('--json', 'print the sample as JSON')
+    .option('--watch', 'sample again every --window seconds until Ctrl-C')
     .option('--max-lag <n>', 'exit 1 when any partition lags more than n messages')
     .option('--max-lag-seconds <s>', 'exit 1 when any oldest unconsumed record is more than s seconds old')
     .option(
@@ -143,17 +145,35 @@ Exit code 1 when --max-lag or --max-lag-seconds is exceeded by any partition (ea
             `no consumer group ${unknown.map((g) => `"${g}"`).join(', ')} on the cluster (it has no members and no committed offsets)`,
             'LAG_GROUP_UNKNOWN',
           );
-        const over = breaches(sample.rows, s);
-        if (s.json) {
-          const { groups, rows } = sample;
-          const at = new Date(sample.at).toISOString();
-          out(JSON.stringify({ at, windowS: s.windowS, groups, rows, breaches: over }, null, 2));
-        } else if (sample.rows.length === 0) {
-          out('No committed offsets: no consumer group to report.');
-        } else {
-          for (const l of formatTable(sample.rows)) out(l);
+        const print = (x: LagSample): string[] => {
+          const over = breaches(x.rows, s);
+          if (s.json) {
+            const { groups, rows } = x;
+            const at = new Date(x.at).toISOString();
+            out(JSON.stringify({ at, windowS: s.windowS, groups, rows, breaches: over }, null, 2));
+          } else if (x.rows.length === 0) {
+            out('No committed offsets: no consumer group to report.');
+          } else {
+            if (o.watch) out(`-- ${new Date(x.at).toISOString()}`);
+            for (const l of formatTable(x.rows)) out(l);
+          }
+          for (const l of over) err(`threshold exceeded: ${l}`);
+          return over;
+        };
+        let over = print(sample);
+        if (!o.watch) return over.length > 0 ? 1 : 0;
+        // --watch: a sample every --window seconds (each judged against the one before) until Ctrl-C; the exit
+        // code then says whether the last sample was over a threshold.
+        let stop = false;
+        process.once('SIGINT', () => {
+          stop = true;
+        });
+        while (!stop) {
+          await new Promise((r) => setTimeout(r, Math.max(1, s.windowS) * 1000));
+          if (stop) break;
+          sample = await measureLag(kafka, { groups: s.groups, previous: sample });
+          over = print(sample);
         }
-        for (const l of over) err(`threshold exceeded: ${l}`);
         return over.length > 0 ? 1 : 0;
       }),
     );

@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../core/config/load.js';
 import { createKafka, createProducer } from '../../core/kafka/client.js';
 import { type LagSample, measureLag, type PartitionLag } from '../../ops/lag/lag.js';
 import { starling } from '../support/cli.js';
@@ -114,5 +117,37 @@ describe('consumer lag', () => {
     for (const p of [0, 1]) expect(row(caughtUp, p)).toMatchObject({ lag: 0, lagSeconds: 0, status: 'OK' });
     expect(row(caughtUp, 0).committed).toBe(6);
     expect(row(caughtUp, 1).committed).toBe(4);
+  });
+  it('--watch samples again every --window seconds until Ctrl-C, then exits by the last sample', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'bin', 'starling.mjs'),
+        'lag',
+        '--group',
+        group,
+        '--watch',
+        '--window',
+        '1',
+        '--max-lag',
+        '0',
+      ],
+      { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await expect
+      .poll(() => (stdout.match(/^-- \d{4}-/gm) ?? []).length, { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(3);
+    child.kill('SIGINT');
+    // By now the group has consumed everything (the test before): the last sample is within --max-lag 0.
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/\bOK\b/);
+    expect((stdout.match(new RegExp(`${group}\\s+${topic}\\s+0`, 'g')) ?? []).length).toBeGreaterThanOrEqual(
+      3,
+    );
   });
 });
