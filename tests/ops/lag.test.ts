@@ -119,6 +119,7 @@ describe('consumer lag', () => {
     expect(row(caughtUp, 1).committed).toBe(4);
   });
   it('--watch samples again every --window seconds until Ctrl-C, then exits by the last sample', async () => {
+    const lagging = (await measureLag(kafka, { groups: [group] })).rows.some((r) => r.lag > 0);
     const child = spawn(
       process.execPath,
       [
@@ -143,9 +144,8 @@ describe('consumer lag', () => {
       .poll(() => (stdout.match(/^-- \d{4}-/gm) ?? []).length, { timeout: 30_000 })
       .toBeGreaterThanOrEqual(3);
     child.kill('SIGINT');
-    // By now the group has consumed everything (the test before): the last sample is within --max-lag 0.
-    expect(await exited).toBe(0);
-    expect(stdout).toMatch(/\bOK\b/);
+    // Nothing consumes in this group now, so its lag is what it was before the watch: over --max-lag 0 or not.
+    expect(await exited).toBe(lagging ? 1 : 0);
     expect((stdout.match(new RegExp(`${group}\\s+${topic}\\s+0`, 'g')) ?? []).length).toBeGreaterThanOrEqual(
       3,
     );
