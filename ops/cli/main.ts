@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { backfillCommands } from './backfill.js';
 import { connectorCommands } from './connectors.js';
 import { dlqCommands } from './dlq.js';
 import { lagCommands } from './lag.js';
@@ -18,6 +19,7 @@ seedCommands(program);
 loadCommands(program);
 runCommands(program);
 lagCommands(program);
+backfillCommands(program);
 replayCommands(program);
 dlqCommands(program);
 reconcileCommands(program);
