@@ -66,3 +66,23 @@ export async function kafkaReachable(brokers: string[], timeoutMs = 2000): Promi
 export type { Kafka };
 export type AdminClient = Admin;
 export type ConsumerClient = Consumer;
+
+/**
+ * Creates a single-partition topic with these settings unless it exists; another process creating it at the
+ * same moment is not an error.
+ */
+export async function ensureTopic(
+  admin: Admin,
+  topic: string,
+  configEntries: Array<{ name: string; value: string }>,
+): Promise<void> {
+  if ((await admin.listTopics()).includes(topic)) return;
+  await admin
+    .createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: 1, replicationFactor: -1, configEntries }],
+    })
+    .catch((e: unknown) => {
+      if (!/already exists/i.test(String((e as Error | undefined)?.message))) throw e;
+    });
+}

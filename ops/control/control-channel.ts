@@ -4,6 +4,7 @@ import {
   type Consumer,
   createConsumer,
   createProducer,
+  ensureTopic,
   type Kafka,
   type Producer,
 } from '../../core/kafka/client.js';
@@ -81,22 +82,8 @@ export async function ensureControlTopic(kafka: Kafka, topic: string): Promise<v
   const admin = kafka.admin();
   await admin.connect();
   try {
-    if (!(await admin.listTopics()).includes(topic))
-      await admin
-        .createTopics({
-          waitForLeaders: true,
-          topics: [
-            {
-              topic,
-              numPartitions: 1,
-              replicationFactor: -1,
-              configEntries: [{ name: 'retention.ms', value: String(24 * 3600_000) }],
-            },
-          ],
-        })
-        .catch((e: { type?: string }) => {
-          if (e.type !== 'TOPIC_ALREADY_EXISTS') throw e;
-        });
+    // Commands are for the processes running now: a day of them is plenty.
+    await ensureTopic(admin, topic, [{ name: 'retention.ms', value: String(24 * 3600_000) }]);
   } finally {
     await admin.disconnect();
   }

@@ -1,4 +1,10 @@
-import type { Admin, IHeaders, KafkaMessage, Producer } from '../../core/kafka/client.js';
+import {
+  type Admin,
+  ensureTopic,
+  type IHeaders,
+  type KafkaMessage,
+  type Producer,
+} from '../../core/kafka/client.js';
 
 export interface DeadRecord {
   topic: string;
@@ -33,26 +39,10 @@ export function dlqHeaders(r: DeadRecord): IHeaders {
 }
 
 export async function ensureDlqTopic(admin: Admin, topic: string): Promise<void> {
-  const existing = await admin.listTopics();
-  if (existing.includes(topic)) return;
-  await admin
-    .createTopics({
-      waitForLeaders: true,
-      topics: [
-        {
-          topic,
-          numPartitions: 1,
-          replicationFactor: -1,
-          configEntries: [
-            { name: 'retention.ms', value: '-1' },
-            { name: 'max.message.bytes', value: String(DLQ_MAX_MESSAGE_BYTES) },
-          ],
-        },
-      ],
-    })
-    .catch((e) => {
-      if (!/already exists/i.test(String(e?.message))) throw e;
-    });
+  await ensureTopic(admin, topic, [
+    { name: 'retention.ms', value: '-1' },
+    { name: 'max.message.bytes', value: String(DLQ_MAX_MESSAGE_BYTES) },
+  ]);
 }
 
 /** Writes dead letters with the original key and value; resolves only once Kafka has them (acks=all). */
