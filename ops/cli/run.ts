@@ -135,7 +135,11 @@ export function runCommands(program: Command): void {
                 const stats = x.stats();
                 return stats ? [{ group: x.group, stats }] : [];
               }),
-            health: () => checkHealth(config, { supervised: () => supervisor?.report() ?? [] }),
+            health: () =>
+              checkHealth(config, {
+                groups: services.map((x) => x.group),
+                supervised: () => supervisor?.report() ?? [],
+              }),
             secrets: config.secrets,
           });
           http = await startHttpServer({

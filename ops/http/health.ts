@@ -30,11 +30,17 @@ export interface HealthReport {
 export interface HealthOptions {
   /** per check (default 5 s) */
   timeoutMs?: number;
+  /**
+   * The consumer groups this process consumes in: each is a component with its state as Kafka reports it
+   * (Stable; a rebalance in progress; Empty or Dead when nobody consumes, e.g. paused for a replay).
+   */
+  groups?: string[];
   /** What the connector supervisor did (restarts, unrecoverable parts), shown with each connector part. */
   supervised?: () => SupervisedState[];
 }
 
-const HEALTHY = new Set(['UP', 'RUNNING']);
+/** A group rebalancing is normal operation (a member joined or left); Empty or Dead is not, for a running stage. */
+const HEALTHY = new Set(['UP', 'RUNNING', 'Stable', 'PreparingRebalance', 'CompletingRebalance']);
 
 class TimeoutError extends Error {}
 
@@ -146,7 +152,30 @@ export async function checkHealth(config: StarlingConfig, opts: HealthOptions = 
       }
     });
 
-  const components = (await Promise.all([connectors(), registry(), postgres(), mariadb(), kafka()])).flat();
+  const groups = async (): Promise<ComponentHealth[]> => {
+    if (!opts.groups?.length) return [];
+    // Default retries (finding a group's coordinator can take one); the timeout bounds the whole check.
+    const admin = createKafka({ brokers: config.kafka.brokers, connectionTimeoutMs: timeoutMs }).admin();
+    try {
+      return await withTimeout('consumer groups', timeoutMs, async () => {
+        await admin.connect();
+        const { groups: described } = await admin.describeGroups(opts.groups!);
+        return described.map((g) => ({
+          name: `group:${g.groupId}`,
+          state: g.state,
+          detail: `${g.members.length} member${g.members.length === 1 ? '' : 's'}`,
+        }));
+      });
+    } catch (e) {
+      return opts.groups.map((g) => ({ name: `group:${g}`, state: 'DOWN', detail: scrub(e) }));
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  };
+
+  const components = (
+    await Promise.all([connectors(), registry(), postgres(), mariadb(), kafka(), groups()])
+  ).flat();
   for (const sv of opts.supervised?.() ?? []) {
     const name = sv.part === 'connector' ? `connector:${sv.name}` : `connector:${sv.name}/task:${sv.part}`;
     const c = components.find((x) => x.name === name);

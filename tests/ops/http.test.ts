@@ -167,6 +167,16 @@ describe('operations HTTP server', () => {
     expect(res.status).toBe(200);
   });
 
+  it('/health shows each consumer group of the process with its state: one nobody consumes in is degraded', async () => {
+    // The test's group has committed offsets and no member: Empty, which for a running stage means stopped.
+    const report = await checkHealth(config, { groups: [group] });
+    expect(report.components.find((c) => c.name === `group:${group}`)).toMatchObject({
+      state: 'Empty',
+      detail: '0 members',
+    });
+    expect(report.status).toBe('degraded');
+  });
+
   it('/health is 503 and names the component when one is down, without its secrets', async () => {
     const broken = {
       ...config,

@@ -30,6 +30,8 @@ export function newCapture(base: StarlingConfig, label: string, role: 'it' | 'be
   const env = {
     STARLING_TOPIC_PREFIX: prefix,
     STARLING_STAGING_GROUP: group,
+    // A capture's `starling run` mirrors it into staging; a star test (tests/support/star.ts) adds the rest.
+    STARLING_PIPELINE: 'staging',
     STARLING_LOG_LEVEL: 'warn',
     // A `starling run` of this capture serves /metrics on its own port, never on a running pipeline's 3000.
     STARLING_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
