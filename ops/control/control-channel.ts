@@ -21,6 +21,9 @@ export type ControlMessage =
   | { type: 'pause' | 'resume'; group: string; requestId: string }
   | { type: 'paused' | 'resumed'; group: string; requestId: string; instance: string };
 
+/** The per-process groups of control-topic listeners; `starling lag` does not report them. */
+export const CONTROL_GROUP_PREFIX = 'starling-control-';
+
 export function controlTopic(config: StarlingConfig): string {
   return `${config.topics.prefix}.control`;
 }
@@ -28,7 +31,7 @@ export function controlTopic(config: StarlingConfig): string {
 export class ControlChannel {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
-  private readonly groupId = `starling-control-${randomUUID()}`;
+  private readonly groupId = `${CONTROL_GROUP_PREFIX}${randomUUID()}`;
   readonly instance = `${process.pid}@${randomUUID().slice(0, 8)}`;
 
   constructor(
@@ -46,6 +49,9 @@ export class ControlChannel {
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: false });
     await this.consumer.run({
+      // Nothing to remember: commands are for the processes running now. Without commits, the group of a
+      // process that died (kill -9) holds no offsets and Kafka drops it once its session expires.
+      autoCommit: false,
       eachMessage: async ({ message }) => {
         let m: ControlMessage;
         try {

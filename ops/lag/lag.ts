@@ -14,11 +14,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Admin, createConsumer, type Kafka } from '../../core/kafka/client.js';
+import { CONTROL_GROUP_PREFIX } from '../control/control-channel.js';
 import { type LagStatus, lagStatus } from './status.js';
 
 export type { LagStatus } from './status.js';
 
-/** Throwaway groups of the record reader; never reported as consumer groups. */
+/** Throwaway groups of the record reader; never reported as consumer groups (nor control listeners'). */
 export const PROBE_GROUP_PREFIX = 'starling-lag-probe-';
 
 export interface PartitionLag {
@@ -158,7 +159,7 @@ async function listConsumerGroups(admin: Admin): Promise<string[]> {
   return groups
     .filter((g) => g.protocolType === 'consumer' || g.protocolType === '')
     .map((g) => g.groupId)
-    .filter((g) => !g.startsWith(PROBE_GROUP_PREFIX))
+    .filter((g) => !g.startsWith(PROBE_GROUP_PREFIX) && !g.startsWith(CONTROL_GROUP_PREFIX))
     .sort();
 }
 
