@@ -13,6 +13,7 @@ import {
   mongoValueSchema,
 } from '../../sinks/envelope/mongodb-schema.js';
 import type { ChangeEvent } from '../../sinks/envelope/types.js';
+import { dropTopicsUnder } from '../support/capture.js';
 import { testConfig, uniqueName } from '../support/context.js';
 
 // No MongoDB server can run here, so this feeds events in Debezium 3.6's exact MongoDB format (schemas,
@@ -29,16 +30,7 @@ const newPrefix = (p: string) => {
 };
 
 afterAll(async () => {
-  const admin = kafka.admin();
-  await admin.connect();
-  const mine = (await admin.listTopics()).filter((t) => prefixes.some((p) => t.startsWith(`${p}.`)));
-  if (mine.length) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
-  await admin.disconnect();
-  for (const t of mine)
-    for (const side of ['key', 'value'])
-      await fetch(`${config.registry.ccompatUrl}/subjects/${encodeURIComponent(`${t}-${side}`)}`, {
-        method: 'DELETE',
-      }).catch(() => undefined);
+  await dropTopicsUnder(config, prefixes);
 });
 
 interface Read {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,9 @@ import { parseMix } from '../../seeds/workload/mix.js';
 import { runWorkload } from '../../seeds/workload/run.js';
 import { mongoPosition } from '../../sinks/envelope/mongodb.js';
 import { type MongoEnvelope, type MongoKey, mongoTopic } from '../../sinks/envelope/mongodb-schema.js';
+import { dropTopicsUnder } from '../support/capture.js';
 import { mysqlConnection, testConfig, uniqueName } from '../support/context.js';
+import { type LogLine, readLog } from '../support/history-oracle.js';
 import { tableChecksums } from './checksum.js';
 
 const config = testConfig();
@@ -26,32 +28,8 @@ afterAll(async () => {
   for (const db of databases) await conn.query(`DROP DATABASE IF EXISTS \`${db}\``);
   await conn.end();
   rmSync(logDir, { recursive: true, force: true });
-  const admin = kafka.admin();
-  await admin.connect();
-  const mine = (await admin.listTopics()).filter((t) => prefixes.some((p) => t.startsWith(`${p}.`)));
-  if (mine.length) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
-  await admin.disconnect();
-  for (const t of mine)
-    for (const side of ['key', 'value'])
-      await fetch(`${config.registry.ccompatUrl}/subjects/${encodeURIComponent(`${t}-${side}`)}`, {
-        method: 'DELETE',
-      }).catch(() => undefined);
+  await dropTopicsUnder(config, prefixes);
 });
-
-interface LogLine {
-  seq: number;
-  txn: number;
-  op: string;
-  table: string;
-  key: Record<string, number>;
-  values: Record<string, string | number | null> | null;
-}
-
-const readLog = (file: string) =>
-  readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as LogLine);
 
 /** Every record of a topic, decoded, with its partition and offset. */
 async function readTopic(topic: string, count: number) {

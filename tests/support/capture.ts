@@ -101,6 +101,20 @@ export function newCapture(base: StarlingConfig, label: string, role: 'it' | 'be
   };
 }
 
+/** Every topic under these prefixes and their <topic>-key / <topic>-value subjects (best effort, for cleanup). */
+export async function dropTopicsUnder(config: StarlingConfig, prefixes: string[]): Promise<void> {
+  const admin = createKafka({ brokers: config.kafka.brokers }).admin();
+  await admin.connect();
+  const mine = (await admin.listTopics()).filter((t) => prefixes.some((p) => t.startsWith(`${p}.`)));
+  if (mine.length) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+  await admin.disconnect();
+  for (const t of mine)
+    for (const side of ['key', 'value'])
+      await fetch(`${config.registry.ccompatUrl}/subjects/${encodeURIComponent(`${t}-${side}`)}`, {
+        method: 'DELETE',
+      }).catch(() => undefined);
+}
+
 /** The converter registered <topic>-key / <topic>-value subjects (heartbeat topic included); remove this prefix's. */
 async function deleteSubjects(ccompatUrl: string, prefix: string): Promise<void> {
   const res = await fetch(`${ccompatUrl}/subjects`, { signal: AbortSignal.timeout(10_000) });

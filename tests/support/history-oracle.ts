@@ -10,6 +10,7 @@ import { loadOracleCatalog as loadCatalogTable } from './star.js';
  */
 export interface LogLine {
   seq: number;
+  txn: number;
   op: 'insert' | 'update' | 'delete' | 'pk';
   table: 'sales_data' | 'customers' | 'electronics';
   key: Record<string, number>;
