@@ -111,6 +111,9 @@ export class PostgresService implements StackService {
         'shared_buffers=256MB',
         '-c',
         'timezone=UTC',
+        '-c',
+        // Each row's commit time (pg_xact_commit_timestamp(xmin)): the benchmarks' end of the freshness clock.
+        'track_commit_timestamp=on',
       ]);
       pid = startDaemon(this.d, cmd, args, { cwd: '/' });
     }

@@ -39,4 +39,15 @@ describe('runWorkload', () => {
     await expect(run).rejects.toBeInstanceOf(UserError);
     await expect(run).rejects.toThrow(/no catalog target/);
   });
+
+  it('refuses concurrent sessions where commit order matters (a log file), before touching any database', async () => {
+    const run = runWorkload({
+      config: {} as StarlingConfig,
+      rate: 10,
+      durationS: 1,
+      connections: 4,
+      logFile: '/nonexistent/log',
+    });
+    await expect(run).rejects.toThrow(/commit in no fixed order/);
+  });
 });

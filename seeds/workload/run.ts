@@ -22,6 +22,12 @@ export interface WorkloadOptions {
   mix?: Mix;
   /** Statements per transaction. */
   txnSize?: number;
+  /**
+   * Sessions committing at once (default 1). With more than one, transactions are started in planned order
+   * but may commit in another: the final table can then differ from the plan's, and there is no commit-order
+   * log — for load (benchmarks), not for an oracle. Needs a mix without catalog changes.
+   */
+  connections?: number;
   /** Appends one JSON line per committed change, in commit order. */
   logFile?: string;
   /** Where moving customers go (the course's countries or the built-in list). */
@@ -112,7 +118,14 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
       'The mix has late or category changes, which write the product catalog, but no catalog target is given: pass catalog (the Kafka stand-in with a topic prefix, or a MongoDB URL) and the catalog documents it holds.',
       'LOAD_NO_CATALOG',
     );
+  const sessions = options.connections ?? 1;
+  if (sessions > 1 && (writesCatalog(mix) || options.logFile))
+    throw new UserError(
+      'Concurrent sessions commit in no fixed order: they cannot write the catalog in order nor keep a commit-order log; use one connection for a mix with catalog changes or a log file.',
+      'LOAD_CONCURRENT_ORDER',
+    );
   const conn = await connectMysql(options.config);
+  const extra: Connection[] = [];
   let log: FileHandle | undefined;
   let catalog: CatalogWriter | undefined;
   try {
@@ -143,22 +156,54 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
       }
     };
 
+    for (let i = 1; i < sessions; i++) extra.push(await connectMysql(options.config, database));
+    // Idle sessions (the first one is `conn`, used alone when there is only one).
+    const idle = [conn, ...extra];
+    const busy = new Set<Promise<void>>();
+    let failed: unknown;
+    /** Commits on an idle session without waiting for it; waits for one to be idle first. */
+    const commitConcurrently = async (changes: Change[]) => {
+      while (idle.length === 0) await Promise.race(busy);
+      if (failed) throw failed;
+      const session = idle.pop()!;
+      const p: Promise<void> = commitSql(session, changes).then(
+        () => {
+          for (const c of changes) byKind[c.kind]++;
+          committed += changes.length;
+          transactions++;
+          busy.delete(p);
+          idle.push(session);
+        },
+        (e) => {
+          failed ??= e;
+          busy.delete(p);
+          idle.push(session);
+        },
+      );
+      busy.add(p);
+    };
+
     let maxLateMs = 0;
+    let started = 0;
     const start = performance.now();
     let lastReport = start;
-    while (committed < planned) {
-      const changes = Array.from({ length: Math.min(txnSize, planned - committed) }, () => planner.next());
+    while (started < planned) {
+      const changes = Array.from({ length: Math.min(txnSize, planned - started) }, () => planner.next());
       maxLateMs = Math.max(
         maxLateMs,
-        await waitUntil(start, dueMs(committed, options.rate), () => performance.now()),
+        await waitUntil(start, dueMs(started, options.rate), () => performance.now()),
       );
-      await commit(changes);
+      started += changes.length;
+      if (sessions > 1) await commitConcurrently(changes);
+      else await commit(changes);
       const now = performance.now();
       if (options.onProgress && now - lastReport >= 1000) {
         lastReport = now;
         options.onProgress(committed, planned, (now - start) / 1000);
       }
     }
+    await Promise.all(busy);
+    if (failed) throw failed;
     // Members late sales refer to and that were still pending: the final state must have every one.
     const pending = planner.flush();
     for (let i = 0; i < pending.length; i += txnSize) await commit(pending.slice(i, i + txnSize));
@@ -178,6 +223,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
   } finally {
     await catalog?.close();
     await log?.close();
+    for (const c of extra) await c.end().catch(() => undefined);
     await conn.end();
   }
 }
