@@ -45,8 +45,22 @@ export interface SinkRunnerOptions {
   /** Testing hook: SIGKILL this process after this many batches were written, before their offsets commit. */
   killAfterWrites?: number;
   watchIntervalMs?: number;
+  /**
+   * Batches of one partition in the sink at once (default 2): while batch n is written, kafkajs fetches
+   * and decodes batch n+1 (it fetches only once the previous batch was handed over). They are written in
+   * order, each committed after its write; 1 = fetch, write, commit, fetch.
+   */
+  pipelineDepth?: number;
   onFatal: (err: Error) => void;
 }
+
+/** Group-membership errors of an offset commit: the partition moved to another member during a rebalance. */
+const MOVED = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'UNKNOWN_MEMBER_ID',
+  'ILLEGAL_GENERATION',
+  'NOT_COORDINATOR',
+]);
 
 /**
  * A sink as a consumer-group member: consume, process, dead-letter, and only then commit offsets. More
@@ -63,6 +77,12 @@ export class SinkRunner {
   /** Left the group on request (a replay resets its offsets); the watcher does not rejoin until resumed. */
   private paused = false;
   private restarting: Promise<void> | undefined;
+  /** Per topic-partition, the batches handed over and not yet written and committed, oldest first. */
+  private readonly queues = new Map<string, Promise<void>[]>();
+  /** The first fatal error: no later batch is written (its offset would skip the failed one). */
+  private failed: Error | undefined;
+  /** No new batch is taken (stopping, pausing or switching consumers); the queues drain. */
+  private draining = false;
   readonly stats = {
     batches: 0,
     records: 0,
@@ -101,7 +121,7 @@ export class SinkRunner {
       this.o.log.info('new topics: rejoining the group', {
         added: topics.filter((t) => !this.subscribed.has(t)),
       });
-      await this.consumer.disconnect();
+      await this.quiesce(this.consumer);
     }
     if (this.stopping) return;
     const consumer = createConsumer(this.o.kafka, {
@@ -122,17 +142,47 @@ export class SinkRunner {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
       eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
-        if (batch.messages.length === 0) return;
-        try {
-          await this.handle(consumer, batch.topic, batch.partition, batch.messages, heartbeat);
-          // Advances the fetch position; without it the consumer fetches the same batch again.
-          resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
-        } catch (e) {
-          this.o.onFatal(e as Error);
-          throw e;
-        }
+        if (batch.messages.length === 0 || this.draining) return;
+        if (this.failed) throw this.failed;
+        const key = `${batch.topic}:${batch.partition}`;
+        const queue = this.queues.get(key) ?? [];
+        this.queues.set(key, queue);
+        // Backpressure: no more than pipelineDepth batches of a partition in the sink at once.
+        while (queue.length >= Math.max(1, this.o.pipelineDepth ?? 2)) await queue[0];
+        const previous = queue.at(-1) ?? Promise.resolve();
+        const written: Promise<void> = previous
+          .then(() => {
+            if (this.failed) throw this.failed;
+            return this.handle(consumer, batch.topic, batch.partition, batch.messages, heartbeat);
+          })
+          .then(
+            () => {
+              queue.shift();
+            },
+            (e) => {
+              queue.shift();
+              if (!this.failed) {
+                this.failed = e as Error;
+                this.o.onFatal(e as Error);
+              }
+            },
+          );
+        queue.push(written);
+        // Advances the fetch position; without it the consumer fetches the same batch again. The offset is
+        // committed only once the batch is written (handle).
+        resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+        if (this.o.pipelineDepth === 1) await written;
       },
     });
+  }
+
+  /** Waits until every batch handed over is written and committed (or failed). */
+  private async drain(): Promise<void> {
+    for (;;) {
+      const pending = [...this.queues.values()].flat();
+      if (pending.length === 0) return;
+      await Promise.all(pending);
+    }
   }
 
   private async handle(
@@ -167,7 +217,19 @@ export class SinkRunner {
       process.kill(process.pid, 'SIGKILL');
     }
     const next = (BigInt(messages[messages.length - 1]!.offset) + 1n).toString();
-    await consumer.commitOffsets([{ topic, partition, offset: next }]);
+    try {
+      await consumer.commitOffsets([{ topic, partition, offset: next }]);
+    } catch (e) {
+      // The batch is written; its partition went to another member, which reads it again from the last
+      // committed offset and rewrites it harmlessly (position guards). Nothing is lost.
+      if (!MOVED.has((e as { type?: string }).type ?? '')) throw e;
+      this.o.log.info('offset commit after a rebalance refused; the new owner re-reads the batch', {
+        topic,
+        partition,
+        reason: (e as { type?: string }).type,
+      });
+      return;
+    }
     this.stats.batches++;
     this.stats.batchSecondsSum += (performance.now() - started) / 1000;
     this.stats.records += messages.length;
@@ -184,7 +246,20 @@ export class SinkRunner {
     const consumer = this.consumer;
     this.consumer = undefined;
     this.subscribed = new Set();
-    await consumer?.disconnect();
+    if (consumer) await this.quiesce(consumer);
+  }
+
+  /** Takes no new batch, lets the ones handed over be written and committed, then leaves the group. */
+  private async quiesce(consumer: Consumer): Promise<void> {
+    this.draining = true;
+    try {
+      await this.drain();
+      await consumer.disconnect();
+      // Batches taken while the last ones drained were not handed over (their offsets are not resolved).
+      await this.drain();
+    } finally {
+      this.draining = false;
+    }
   }
 
   /** Rejoins the group after pause(); consumption continues from the group's (possibly reset) offsets. */
@@ -203,7 +278,7 @@ export class SinkRunner {
     this.stopping = true;
     if (this.watcher) clearInterval(this.watcher);
     await this.restarting;
-    await this.consumer?.disconnect();
+    if (this.consumer) await this.quiesce(this.consumer);
     await this.producer?.disconnect();
     await this.admin?.disconnect();
   }
