@@ -65,6 +65,8 @@ async function drained(group: string, topics: string[], started: number): Promis
 }
 
 async function passthrough(topics: string[]): Promise<number> {
+  // Timed like the conform run: from before its clients connect until the group has committed everything.
+  const started = Date.now();
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopic(admin, passTopic, []);
@@ -74,7 +76,6 @@ async function passthrough(topics: string[]): Promise<number> {
   const consumer = createConsumer(kafka, { groupId: passGroup, maxBytesPerPartition: 4 * 1024 * 1024 });
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
-  const started = Date.now();
   await consumer.run({
     autoCommit: false,
     eachBatch: async ({ batch, resolveOffset }) => {
