@@ -250,6 +250,13 @@ async function main(): Promise<void> {
             sentinelKey: plan.sentinelKey,
             marker: SENTINEL_MARKER,
             timeoutS: Math.max(300, plan.counts.records / 500),
+            nodeArgs: opts.profileDir
+              ? [
+                  '--cpu-prof',
+                  `--cpu-prof-dir=${opts.profileDir}`,
+                  `--cpu-prof-name=staging-r${r}.cpuprofile`,
+                ]
+              : [],
             step,
             track: (ch) => {
               child = ch;

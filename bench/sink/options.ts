@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 export const USAGE = `usage: npx tsx bench/sink.ts [--events N] [--sweep-events N] [--batch-sizes A,B,...] [--rounds R]
-                            [--seed K] [--keys K] [--skip-jdbc]
+                            [--seed K] [--keys K] [--skip-jdbc] [--profile DIR]
   --events N        Kafka records in the full-size topic: change events (about 80% inserts, 15% updates,
                     5% deletes, each delete followed by its tombstone) plus 2 sentinel events (default 1000000)
   --sweep-events N  records in the topic the JDBC sink's settings are swept on (default 100000)
@@ -14,6 +14,7 @@ export const USAGE = `usage: npx tsx bench/sink.ts [--events N] [--sweep-events 
                     times follow the clock) (default 42)
   --keys K          key space: rowid 1..K (default: --events); rowid K+1 is the sentinel's
   --skip-jdbc       run staging and COPY only
+  --profile DIR     write a V8 CPU profile of the staging sink process into DIR (Chrome DevTools)
   --help            this text`;
 
 export interface SinkBenchOptions {
@@ -24,6 +25,7 @@ export interface SinkBenchOptions {
   seed: number;
   keys: number;
   skipJdbc: boolean;
+  profileDir?: string;
 }
 
 /** Parses and validates the command line; every problem is reported at once. */
@@ -40,6 +42,7 @@ export function parseOptions(args: string[]): SinkBenchOptions | { help: true } 
         seed: { type: 'string', default: '42' },
         keys: { type: 'string' },
         'skip-jdbc': { type: 'boolean', default: false },
+        profile: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -79,5 +82,6 @@ export function parseOptions(args: string[]): SinkBenchOptions | { help: true } 
     seed,
     keys,
     skipJdbc: Boolean(values['skip-jdbc']),
+    ...(typeof values.profile === 'string' ? { profileDir: values.profile } : {}),
   };
 }

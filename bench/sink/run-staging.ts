@@ -6,6 +6,7 @@ import { REPO_ROOT } from '../../core/config/load.js';
 import type { Admin } from '../../core/kafka/client.js';
 import type { Capture } from '../../tests/support/capture.js';
 import { cpuByService } from '../proc-cpu.js';
+import { RUN_NODE_FLAGS } from '../support/processes.js';
 import { type Measure, round } from './measure.js';
 import { cpuSeconds, memoryMb } from './proc.js';
 import { digest, settle, type Target, waitForSentinel } from './target.js';
@@ -23,6 +24,8 @@ export interface StagingRunInput {
   marker: number;
   timeoutS: number;
   step: (line: string) => void;
+  /** Node flags for the sink process (a CPU profile). */
+  nodeArgs?: string[];
   /** Registers the child, so an interrupt can stop it. */
   track: (child: ChildProcess | undefined) => void;
 }
@@ -49,10 +52,14 @@ export async function runStaging(i: StagingRunInput): Promise<Measure> {
   const ends = await i.admin.fetchTopicOffsets(i.topic);
   const svc0 = cpuByService();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'starling.mjs'), 'run'], {
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...RUN_NODE_FLAGS, ...(i.nodeArgs ?? []), join(REPO_ROOT, 'bin', 'starling.mjs'), 'run'],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   i.track(child);
   let stderr = '';
   child.stderr!.on('data', (d) => {

@@ -41,6 +41,9 @@ export function procRssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): numb
   }
 }
 
+/** Node flags `npm start` runs the pipeline with (infra/scripts/start.sh): the benchmarks measure that. */
+export const RUN_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 /** Starts `starling run` with these variables (and Node flags); its output goes to `logFile`. */
 export function startStage(
   name: string,
@@ -50,7 +53,7 @@ export function startStage(
 ): StageProcess {
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeArgs, join(REPO_ROOT, 'bin', 'starling.mjs'), 'run'],
+    [...RUN_NODE_FLAGS, ...nodeArgs, join(REPO_ROOT, 'bin', 'starling.mjs'), 'run'],
     {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,4 +11,6 @@ node bin/starling.mjs seed catalog
 node bin/starling.mjs connectors register
 node bin/starling.mjs connectors status
 echo "starting the pipeline (staging mirror, conform processors, warehouse star); Ctrl-C to stop"
-exec node bin/starling.mjs run
+# A 32 MB young generation (V8's default is 16): the sinks allocate short-lived objects per event, and
+# scavenging them less often gave about 20% more events/s for a few MB of memory (npm run bench, sink).
+exec node --max-semi-space-size=32 bin/starling.mjs run

@@ -44,6 +44,17 @@ export function columnsOf(schema: Record<string, unknown>): ColumnSpec[] {
   return cols;
 }
 
+/** The same specs by name, also once per schema version (a Map per event was a measurable cost). */
+const byNameCache = new WeakMap<ColumnSpec[], Map<string, ColumnSpec>>();
+function columnsByName(columns: ColumnSpec[]): Map<string, ColumnSpec> {
+  let byName = byNameCache.get(columns);
+  if (!byName) {
+    byName = new Map(columns.map((c) => [c.name, c]));
+    byNameCache.set(columns, byName);
+  }
+  return byName;
+}
+
 /**
  * A Debezium MariaDB/MySQL change event (key and value decoded) -> the change model. Pure: no I/O.
  * Throws BadRecordError for an event that cannot be applied (it is dead-lettered, the stream goes on).
@@ -62,7 +73,7 @@ export function relationalChange(
       `${env.source.db}.${env.source.table} has no primary key; Starling mirrors keyed tables only`,
     );
   const columns = columnsOf(value.schema);
-  const byName = new Map(columns.map((c) => [c.name, c]));
+  const byName = columnsByName(columns);
   const keyColumns = Object.keys(key.value);
   const keyOut: Record<string, SqlValue> = {};
   for (const k of keyColumns) {

@@ -9,7 +9,7 @@ import type { DeadRecord } from '../runtime/dead-letters.js';
 import { deadRecord, decodeBatch } from '../runtime/decode.js';
 import { reduceBatch } from '../runtime/reduce.js';
 import { FatalError, withRetry } from '../runtime/retry.js';
-import type { BatchContext, BatchProcessor } from '../runtime/sink-runner.js';
+import type { BatchContext, BatchProcessor, PreparedBatch } from '../runtime/sink-runner.js';
 
 /**
  * The staging sink's batch step: decode -> map to changes -> prepare tables (schema follows the source)
@@ -30,11 +30,30 @@ export class StagingProcessor implements BatchProcessor {
     messages: KafkaMessage[],
     ctx: BatchContext,
   ): Promise<DeadRecord[]> {
+    return (await this.prepare(topic, partition, messages, ctx)).write();
+  }
+
+  /** Decoding and mapping (no database); the write, with the schema steps, comes after the previous batch's. */
+  async prepare(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    ctx: BatchContext,
+  ): Promise<PreparedBatch> {
     const where = { topic, partition };
     const retry = { windowMs: this.retryWindowMs, log: this.log, heartbeat: ctx.heartbeat };
     const decoded = await decodeBatch(this.codec, where, messages, retry, (key, value, m) =>
       mapChange(key, value, m.offset),
     );
+    return { write: () => this.write(where, decoded, ctx, retry) };
+  }
+
+  private async write(
+    where: { topic: string; partition: number },
+    decoded: Awaited<ReturnType<typeof decodeBatch<ChangeEvent>>>,
+    ctx: BatchContext,
+    retry: { windowMs: number; log: Logger; heartbeat: () => Promise<void> },
+  ): Promise<DeadRecord[]> {
     const dead = decoded.dead;
     const reject = (message: KafkaMessage, stage: string, e: unknown) =>
       dead.push(deadRecord(where, message, stage, e));
