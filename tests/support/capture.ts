@@ -92,7 +92,10 @@ export function newCapture(base: StarlingConfig, label: string, role: 'it' | 'be
         // Raw topics, the dead-letter topic (dlq.<group>) and the schema history all carry the prefix.
         const mine = (await admin.listTopics()).filter((t) => t.includes(prefix));
         if (mine.length) await admin.deleteTopics({ topics: mine });
-        await admin.deleteGroups([group, ...extraGroups]);
+        // Only the groups that exist: a capture whose staging group never ran has none to delete.
+        const existing = new Set((await admin.listGroups()).groups.map((g) => g.groupId));
+        const groups = [group, ...extraGroups].filter((g) => existing.has(g));
+        if (groups.length) await admin.deleteGroups(groups);
       });
       await admin.disconnect().catch(() => undefined);
       await step('registry', () => deleteSubjects(base.registry.ccompatUrl, prefix));
