@@ -12,6 +12,10 @@
  *    (b) Debezium's JDBC sink on the stack's Kafka Connect, its batch.size x use.reduction.buffer swept on a
  *        smaller topic first, its best setting at full size;
  *    (c) COPY of the final rows into an empty table: the floor no upsert path beats.
+ *    Each round opens with two raw-consume baselines on the same topic (unless --skip-raw): a bare kafkajs
+ *    consumer in its own process and Kafka's Java ConsumerPerformance tool; no decoding, no database. They
+ *    give staging / raw kafkajs (how much of its client's own limit the sink reaches) and raw kafkajs /
+ *    raw Java (how fast kafkajs reads next to the JVM client).
  * 3. Every table is checked against the generator's final state (an md5 over normalized rows).
  *
  * It reports, it does not judge: nothing here is an assertion on time.
@@ -27,6 +31,7 @@ import { RegistryClient } from '../core/codec/registry-client.js';
 import { loadConfig, REPO_ROOT } from '../core/config/load.js';
 import { createKafka } from '../core/kafka/client.js';
 import { type Capture, newCapture } from '../tests/support/capture.js';
+import { runBaselines } from './sink/baselines.js';
 import { expectedDigest } from './sink/canonical.js';
 import { DecodeCheck } from './sink/decode-check.js';
 import { staleBuild } from './sink/dist-check.js';
@@ -225,9 +230,31 @@ async function main(): Promise<void> {
     }
 
     // ---- 3. Full size, alternating order --------------------------------------------------------------
-    const rounds: Array<{ round: number; order: string[]; runs: Measure[] }> = [];
+    const rounds: Array<{ round: number; order: string[]; baselines: Measure[]; runs: Measure[] }> = [];
     const verdicts: Verdict[] = [];
+    const timeoutS = Math.max(300, plan.counts.records / 500);
     for (let r = 1; r <= opts.rounds; r++) {
+      const baselines = opts.skipRaw
+        ? []
+        : await runBaselines({
+            admin,
+            brokers: base.kafka.brokers,
+            // As infra/stack/paths.ts has it.
+            jarsDir: base.jarsDir ?? join(base.home, 'jars'),
+            topic,
+            records: plan.counts.records,
+            round: r,
+            group: (name) => {
+              const g = `${cap.group}-${name}-r${r}`;
+              groups.push(g);
+              return g;
+            },
+            timeoutS,
+            step,
+            track: (ch) => {
+              child = ch;
+            },
+          });
       const order: Array<'staging' | 'jdbc' | 'copy'> = ['staging', 'jdbc', 'copy'].filter(
         (c) => !(c === 'jdbc' && !best),
       ) as Array<'staging' | 'jdbc' | 'copy'>;
@@ -249,7 +276,7 @@ async function main(): Promise<void> {
             finalRows: plan.counts.finalRows,
             sentinelKey: plan.sentinelKey,
             marker: SENTINEL_MARKER,
-            timeoutS: Math.max(300, plan.counts.records / 500),
+            timeoutS,
             nodeArgs: opts.profileDir
               ? [
                   '--cpu-prof',
@@ -276,14 +303,16 @@ async function main(): Promise<void> {
         step(`  ${m.rate} ${c === 'copy' ? 'rows' : 'events'}/s, ${m.wallS} s`);
         runs.push(m);
       }
-      rounds.push({ round: r, order, runs });
+      rounds.push({ round: r, order, baselines, runs });
       verdicts.push(verdictOf(r, runs, expected));
     }
 
-    const best1 = bestRuns(rounds.flatMap((rd) => rd.runs));
+    const best1 = bestRuns(rounds.flatMap((rd) => [...rd.baselines, ...rd.runs]));
     const a = best1.staging;
     const b = best1.jdbc;
     const cp = best1.copy;
+    const rk = best1['raw-kafkajs'];
+    const rj = best1['raw-java'];
     const totalS = (performance.now() - tStart) / 1000;
     const result = {
       bench: 'sink',
@@ -317,6 +346,8 @@ async function main(): Promise<void> {
         acEventsPerSOverCopyRowsPerS: a && cp ? round(a.rate / cp.rate, 4) : null,
         abTimeToFinalState: a && b ? round(a.wallS / b.wallS, 3) : null,
         acTimeToFinalState: a && cp ? round(a.wallS / cp.wallS, 3) : null,
+        stagingOverRawKafkajsEventsPerS: a && rk ? round(a.rate / rk.rate, 3) : null,
+        rawKafkajsOverRawJavaEventsPerS: rk && rj ? round(rk.rate / rj.rate, 3) : null,
       },
       verify: verdicts,
       totalS: round(totalS, 1),

@@ -1,19 +1,23 @@
 import { parseArgs } from 'node:util';
 
 export const USAGE = `usage: npx tsx bench/sink.ts [--events N] [--sweep-events N] [--batch-sizes A,B,...] [--rounds R]
-                            [--seed K] [--keys K] [--skip-jdbc] [--profile DIR]
+                            [--seed K] [--keys K] [--skip-jdbc] [--skip-raw] [--profile DIR]
   --events N        Kafka records in the full-size topic: change events (about 80% inserts, 15% updates,
                     5% deletes, each delete followed by its tombstone) plus 2 sentinel events (default 1000000)
   --sweep-events N  records in the topic the JDBC sink's settings are swept on (default 100000)
   --batch-sizes L   the JDBC sink's batch.size values to sweep, each with use.reduction.buffer true and false
                     (default 500,1000,2000,5000,10000); then the best one with the PostgreSQL
                     driver's reWriteBatchedInserts, and with dialect.postgres.unnest.insert.enabled
-  --rounds R        full-size rounds; round i runs staging, JDBC, COPY when i is odd, COPY, JDBC, staging when
-                    even (default 1)
+  --rounds R        full-size rounds; round i runs the raw baselines, then staging, JDBC, COPY when i is odd,
+                    COPY, JDBC, staging when even (default 1)
   --seed K          generator seed: the same seed gives the same changes (keys, operations, values;
                     times follow the clock) (default 42)
   --keys K          key space: rowid 1..K (default: --events); rowid K+1 is the sentinel's
-  --skip-jdbc       run staging and COPY only
+  --skip-jdbc       run staging and COPY only (and the raw baselines unless --skip-raw)
+  --skip-raw        leave out the raw-consume baselines that open each round on the full-size topic: a bare
+                    kafkajs consumer in its own process (no decoding, no database) and Kafka's Java
+                    ConsumerPerformance tool from the stack's jars; the table gives staging / raw kafkajs and
+                    raw kafkajs / raw Java
   --profile DIR     write a V8 CPU profile of the staging sink process into DIR (Chrome DevTools)
   --help            this text`;
 
@@ -25,6 +29,7 @@ export interface SinkBenchOptions {
   seed: number;
   keys: number;
   skipJdbc: boolean;
+  skipRaw: boolean;
   profileDir?: string;
 }
 
@@ -42,6 +47,7 @@ export function parseOptions(args: string[]): SinkBenchOptions | { help: true } 
         seed: { type: 'string', default: '42' },
         keys: { type: 'string' },
         'skip-jdbc': { type: 'boolean', default: false },
+        'skip-raw': { type: 'boolean', default: false },
         profile: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
@@ -82,6 +88,7 @@ export function parseOptions(args: string[]): SinkBenchOptions | { help: true } 
     seed,
     keys,
     skipJdbc: Boolean(values['skip-jdbc']),
+    skipRaw: Boolean(values['skip-raw']),
     ...(typeof values.profile === 'string' ? { profileDir: values.profile } : {}),
   };
 }

@@ -64,3 +64,29 @@ export function connectWorkerPid(home: string): number | undefined {
   }
   return (found.find((f) => f.ours) ?? (found.length === 1 ? found[0] : undefined))?.pid;
 }
+
+/**
+ * CPU seconds and peak RSS (VmHWM) of a child process that exits on its own: read every `intervalMs` and on
+ * demand, keeping the last reading, so what it used is known even after /proc has forgotten it (at most
+ * one interval's CPU is missed when it exits between readings).
+ */
+export function processWatch(pid: number, intervalMs = 50) {
+  let cpuS = Number.NaN;
+  let peakRssMb = Number.NaN;
+  const read = () => {
+    const cpu = cpuSeconds(pid);
+    const hwm = memoryMb(pid, 'VmHWM');
+    if (cpu !== undefined) cpuS = Number.isNaN(cpuS) ? cpu : Math.max(cpuS, cpu);
+    if (hwm !== undefined) peakRssMb = Number.isNaN(peakRssMb) ? hwm : Math.max(peakRssMb, hwm);
+  };
+  read();
+  const timer = setInterval(read, intervalMs);
+  return {
+    read,
+    /** Stops reading; the last values seen. */
+    stop(): { cpuS: number; peakRssMb: number } {
+      clearInterval(timer);
+      return { cpuS, peakRssMb };
+    },
+  };
+}

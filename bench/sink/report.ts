@@ -28,16 +28,17 @@ const HEAD = [
 ];
 
 function line(label: string, m: Measure): string {
+  if (m.unavailable) return row([label, `UNAVAILABLE: ${m.unavailable}`], W);
   return row(
     [
       label,
       m.settings,
       m.events,
-      m.finalRows,
+      Number.isNaN(m.finalRows) ? '-' : m.finalRows,
       m.wallS.toFixed(2),
       Number.isNaN(m.firstRowS) ? '-' : m.firstRowS.toFixed(2),
       m.rate,
-      `${m.cpuS.toFixed(1)}+${m.pgCpuS.toFixed(1)}`,
+      Number.isNaN(m.pgCpuS) ? m.cpuS.toFixed(1) : `${m.cpuS.toFixed(1)}+${m.pgCpuS.toFixed(1)}`,
       m.peakRssMb === null || Number.isNaN(m.peakRssMb) ? '-' : `${m.peakRssMb} MB`,
     ],
     W,
@@ -58,7 +59,7 @@ export function printReport(r: {
   decodeCheck: { checked: number; problems: string[] };
   sweep: SweepEntry[];
   sweepRecords: number;
-  rounds: Array<{ round: number; runs: Measure[] }>;
+  rounds: Array<{ round: number; baselines: Measure[]; runs: Measure[] }>;
   best: Partial<Record<Measure['contender'], Measure>>;
   verdicts: Verdict[];
   file: string;
@@ -102,7 +103,8 @@ export function printReport(r: {
   say('');
   say(`Full size: ${r.topicRecords} records`);
   say(row(HEAD, W));
-  for (const rd of r.rounds) for (const m of rd.runs) say(line(`${label(m)} r${rd.round}`, m));
+  for (const rd of r.rounds)
+    for (const m of [...rd.baselines, ...rd.runs]) say(line(`${label(m)} r${rd.round}`, m));
   for (const m of Object.values(r.best)) if (m && r.rounds.length > 1) say(line(`${label(m)} best`, m));
   const a = r.best.staging;
   const b = r.best.jdbc;
@@ -114,6 +116,8 @@ export function printReport(r: {
   say(
     'CPU s: own = the sink process (staging), the whole Connect worker JVM (JDBC, idle source connectors included), the bench process (COPY); pg = every PostgreSQL process',
   );
+  const baselines = r.rounds.flatMap((rd) => rd.baselines);
+  if (baselines.length) sayBaselines(r.best, baselines.find((m) => m.unavailable)?.unavailable);
   if (a && b)
     say(
       `a/b (staging over JDBC): events/s ${(a.rate / b.rate).toFixed(2)}; time to final state: staging ${a.wallS.toFixed(1)} s vs JDBC ${b.wallS.toFixed(1)} s (JDBC takes ${(b.wallS / a.wallS).toFixed(2)}x staging's time)`,
@@ -136,6 +140,33 @@ export function printReport(r: {
   say(`whole run: ${r.totalS.toFixed(0)} s; results: ${r.file}`);
 }
 
+const LABELS: Record<Measure['contender'], string> = {
+  staging: '(a) staging',
+  jdbc: '(b) jdbc',
+  copy: '(c) COPY',
+  'raw-kafkajs': 'raw kafkajs',
+  'raw-java': 'raw Java',
+};
+
 function label(m: Measure): string {
-  return m.contender === 'staging' ? '(a) staging' : m.contender === 'jdbc' ? '(b) jdbc' : '(c) COPY';
+  return LABELS[m.contender];
+}
+
+/** The raw-consume baselines' legend and their ratios (best runs of this benchmark run). */
+function sayBaselines(best: Partial<Record<Measure['contender'], Measure>>, why?: string): void {
+  const a = best.staging;
+  const rk = best['raw-kafkajs'];
+  const rj = best['raw-java'];
+  say(
+    "raw: no decoding, no database; rate/s from the client's own start (connect, group join) to the topic's last record, wall s the same (process start-up excluded); first row s = first batch; CPU s and peak RSS: its own process, start-up included",
+  );
+  if (a && rk)
+    say(
+      `staging / raw kafkajs: events/s ${(a.rate / rk.rate).toFixed(3)} (the staging sink reaches ${((100 * a.rate) / rk.rate).toFixed(0)}% of what a bare kafkajs consumer reads of this topic; CPU s ${a.cpuS.toFixed(1)} vs ${rk.cpuS.toFixed(1)})`,
+    );
+  if (rk && rj)
+    say(
+      `raw kafkajs / raw Java: events/s ${(rk.rate / rj.rate).toFixed(3)} (kafkajs reads this topic at ${((100 * rk.rate) / rj.rate).toFixed(0)}% of the Java consumer's rate; CPU s ${rk.cpuS.toFixed(1)} vs ${rj.cpuS.toFixed(1)}, peak RSS ${rk.peakRssMb} vs ${rj.peakRssMb} MB; group join excluded: ${rk.extra.fetchRate} vs ${rj.extra.fetchRate} events/s after ${rk.extra.joinS} vs ${rj.extra.joinS} s to join)`,
+    );
+  else if (rk && why) say(`raw kafkajs / raw Java: not measured (raw Java unavailable: ${why})`);
 }

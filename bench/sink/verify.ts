@@ -25,10 +25,11 @@ export function verdictOf(round: number, runs: Measure[], expected: Pick<Digest,
   };
 }
 
-/** Per contender, its run with the highest rate over all rounds. */
+/** Per contender, its run with the highest rate over all rounds; unavailable runs are left out. */
 export function bestRuns(runs: Measure[]): Partial<Record<Measure['contender'], Measure>> {
   const out: Partial<Record<Measure['contender'], Measure>> = {};
   for (const m of runs) {
+    if (m.unavailable) continue;
     const have = out[m.contender];
     if (!have || m.rate > have.rate) out[m.contender] = m;
   }
