@@ -31,6 +31,7 @@ import { catalogDocuments, dataDirFor } from '../seeds/source.js';
 import { runWorkload } from '../seeds/workload/run.js';
 import { type Capture, newCapture } from '../tests/support/capture.js';
 import { newStar, type Star, snapshotTables } from '../tests/support/star.js';
+import { cpuByService, cpuDelta } from './proc-cpu.js';
 import { remaining } from './support/caught-up.js';
 import { RssSampler, type StageProcess, startStage } from './support/processes.js';
 import { type Percentiles, percentiles, round } from './support/stats.js';
@@ -42,7 +43,8 @@ const USAGE = `usage: npx tsx bench/pipeline.ts [--rates LIST] [--duration S] [-
   --pause S      seconds the warehouse is blocked during the backpressure phase (default 20; at most 25,
                  below the consumer session timeout)
   --pause-rate R workload rate while the warehouse is blocked (default 2000)
-  --txn-size T   changes per transaction (default 1: commit_ts is within a round trip of the commit)
+  --txn-size T   changes per transaction (default 5: commit_ts is a few statements before the commit;
+                 1 costs the source a commit per change, and a 2-core machine then tops out lower)
   --connections N  MariaDB sessions committing at once (default 8; one session cannot commit 5,000/s)
   --seed K       workload seed (default 42)
   --phases LIST  which of freshness,backpressure,replay to run (default all three)
@@ -64,7 +66,7 @@ const { values: argv } = parseArgs({
     duration: { type: 'string', default: '60' },
     pause: { type: 'string', default: '20' },
     'pause-rate': { type: 'string', default: '2000' },
-    'txn-size': { type: 'string', default: '1' },
+    'txn-size': { type: 'string', default: '5' },
     connections: { type: 'string', default: '8' },
     phases: { type: 'string', default: 'freshness,backpressure,replay' },
     profile: { type: 'string' },
@@ -109,17 +111,21 @@ interface RateResult {
   caughtUpAfterS: number;
   keepsUp: boolean;
   cpuS: Record<string, number>;
+  /** CPU seconds of every stack service and the benchmark itself (workload generator) in the phase. */
+  services: Record<string, number>;
 }
 
 async function main(): Promise<void> {
   const base = loadConfig();
   const cap: Capture = newCapture(base, 'bench_pipe', 'bench');
-  const live: Star = newStar(cap, { stages: 'conform,warehouse' });
-  const replay: Star = newStar(cap, { label: 'replay', conformedPrefix: 'replay' });
+  // The report refresh at its production default (newStar's test setting refreshes more often).
+  const refresh = { STARLING_REPORT_REFRESH_MS: '1000' };
+  const live: Star = newStar(cap, { stages: 'conform,warehouse', env: refresh });
+  const replay: Star = newStar(cap, { label: 'replay', conformedPrefix: 'replay', env: refresh });
   // The warehouse sink alone, from the live run's conformed topics.
   const sinkOnly: Star = newStar(cap, {
     label: 'sinkonly',
-    env: { STARLING_CONFORMED_PREFIX: live.config.pipeline.conformedPrefix },
+    env: { ...refresh, STARLING_CONFORMED_PREFIX: live.config.pipeline.conformedPrefix },
   });
   const kafka = createKafka({ brokers: base.kafka.brokers, clientId: 'starling-bench' });
   const staging = new pg.Pool({ connectionString: base.postgres.stagingUrl, max: 2 });
@@ -255,6 +261,7 @@ async function main(): Promise<void> {
       rss.setPhase(`freshness ${rate}/s`);
       step(`freshness: ${rate} changes/s for ${opts.durationS} s`);
       const cpu0 = cpuNow();
+      const svc0 = cpuByService();
       const maxLag: Record<string, number> = {};
       let sampling = true;
       const sampler = (async () => {
@@ -295,10 +302,15 @@ async function main(): Promise<void> {
         caughtUpAfterS: round(caughtUpAfterS, 2),
         keepsUp: caughtUpAfterS <= KEEPS_UP_S,
         cpuS: cpuSince(cpu0),
+        services: cpuDelta(svc0, cpuByService()),
       };
       rates.push(r);
       step(
-        `  ${r.achievedRate}/s achieved; staging p99 ${r.staging.p99} ms, fact p99 ${r.fact.p99} ms; caught up ${r.caughtUpAfterS} s after`,
+        `  ${r.achievedRate}/s achieved; staging p99 ${r.staging.p99} ms, fact p99 ${r.fact.p99} ms; caught up ${r.caughtUpAfterS} s after; CPU s: ${Object.entries(
+          { ...r.cpuS, ...r.services },
+        )
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
       );
     }
 
@@ -421,7 +433,8 @@ async function main(): Promise<void> {
       model: softcartModel.name,
       capture: { db: cap.db, prefix: cap.prefix },
       freshness: rates,
-      highestRateKeepingUp: Math.max(0, ...rates.filter((r) => r.keepsUp).map((r) => r.targetRate)),
+      // Achieved, not targeted: on a small machine the source itself may fall short of the target.
+      highestRateKeepingUp: Math.max(0, ...rates.filter((r) => r.keepsUp).map((r) => r.achievedRate)),
       backpressure: blocked && { ...blocked, lockedS: opts.pauseS, rate: opts.pauseRate },
       replay: replays,
       peakRssMb: memory,
@@ -550,8 +563,13 @@ function report(
     say,
   );
   say(
-    `highest rate at which the pipeline keeps up (caught up within ${KEEPS_UP_S} s of the workload's end): ${r.highestRateKeepingUp || 'none of those tried'}`,
+    `highest achieved rate at which the pipeline kept up (caught up within ${KEEPS_UP_S} s of the workload's end): ${r.highestRateKeepingUp ? `${r.highestRateKeepingUp}/s` : 'none of those tried'}`,
   );
+  const short = r.freshness.filter((f) => f.achievedRate < 0.95 * f.targetRate);
+  if (short.length)
+    say(
+      `note: the workload reached ${short.map((f) => `${f.achievedRate} of ${f.targetRate}/s`).join(', ')}: MariaDB, Debezium, Kafka, PostgreSQL, the pipeline and the generator share this machine's CPUs (CPU s per service in the JSON); the pipeline kept up with what was committed.`,
+    );
   say('');
   if (r.backpressure)
     say(
