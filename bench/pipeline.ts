@@ -280,6 +280,8 @@ async function main(): Promise<void> {
         seed: opts.seed + i,
         txnSize: opts.txnSize,
         connections: opts.connections,
+        // A rate this machine cannot reach ends with the phase's time instead of running on.
+        cutOffS: opts.durationS * 1.1,
         mix: MIX,
       });
       const windowEnd = await utcNow(base, cap.db);
@@ -334,6 +336,8 @@ async function main(): Promise<void> {
           seed: opts.seed + 100,
           txnSize: opts.txnSize,
           connections: opts.connections,
+          // The lock must end before the warehouse's consumer session times out (30 s).
+          cutOffS: opts.pauseS,
           mix: MIX,
         });
         const lagAtRelease = await lagOf(groups);
