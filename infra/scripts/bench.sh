@@ -2,7 +2,7 @@
 # `npm run bench`: the benchmarks (bench/), against the local stack (started here when it is not running),
 # one after the other (never two at once: they would measure each other). Results: bench/results/*.json.
 #
-#   npm run bench                      default sizes (about 15 minutes on 2 cores)
+#   npm run bench                      default sizes (about 12 minutes on 2 cores)
 #   npm run bench -- --quick           small sizes (a few minutes): a smoke run, not numbers to quote
 #   npm run bench -- --only sink       one of: sink, pipeline, conform (repeatable)
 #   BENCH_SINK_ARGS="--events 300000" BENCH_PIPELINE_ARGS="--rates 2000" npm run bench
