@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../core/config/load.js';
+import { cpuSeconds, memoryMb } from '../sink/proc.js';
 
 /**
  * Pipeline processes of a benchmark: each stage a real `starling run` of its own (the built CLI), so that
@@ -17,28 +18,6 @@ export interface StageProcess {
   /** SIGTERM, then SIGKILL after 20 s; resolves when it exited. */
   stop(): Promise<void>;
   exited: Promise<number | null>;
-}
-
-const TICKS = 100; // getconf CLK_TCK on Linux
-
-export function procCpuS(pid: number): number {
-  try {
-    // Fields after the command (which may hold spaces) : state is field 3, utime 14, stime 15.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICKS;
-  } catch {
-    return 0;
-  }
-}
-
-export function procRssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
 }
 
 /** Node flags `npm start` runs the pipeline with (infra/scripts/start.sh): the benchmarks measure that. */
@@ -68,8 +47,8 @@ export function startStage(
     name,
     pid,
     exited,
-    cpuS: () => procCpuS(pid),
-    rssMb: () => procRssMb(pid),
+    cpuS: () => cpuSeconds(pid) ?? 0,
+    rssMb: () => memoryMb(pid, 'VmRSS') ?? 0,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
