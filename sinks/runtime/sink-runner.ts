@@ -62,12 +62,17 @@ export interface SinkRunnerOptions {
   killAfterWrites?: number;
   watchIntervalMs?: number;
   /**
-   * Batches of one partition in the sink at once (default 2): while batch n is written, kafkajs fetches
-   * and decodes batch n+1 (it fetches only once the previous batch was handed over). They are written in
-   * order, each committed after its write; 1 = fetch, write, commit, fetch.
+   * Batches in the sink at once, over all partitions (default 2): while batch n is written, kafkajs fetches
+   * and the processor decodes batch n+1 (kafkajs fetches only once the previous batch was handed over).
+   * Writes are one at a time, in arrival order, each committed after its write; 1 = fetch, write, commit.
    */
   pipelineDepth?: number;
   onFatal: (err: Error) => void;
+}
+
+function removeFrom<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
 }
 
 /** Group-membership errors of an offset commit: the partition moved to another member during a rebalance. */
@@ -97,6 +102,8 @@ export class SinkRunner {
   private readonly queues = new Map<string, Promise<void>[]>();
   /** The first fatal error: no later batch is written (its offset would skip the failed one). */
   private failed: Error | undefined;
+  /** The last batch handed over: the next one's write starts after it (never rejects). */
+  private lastWrite: Promise<void> = Promise.resolve();
   /** No new batch is taken (stopping, pausing or switching consumers); the queues drain. */
   private draining = false;
   readonly stats = {
@@ -152,6 +159,8 @@ export class SinkRunner {
       // 1 MB per partition per fetch (kafkajs' default): with two batches in the pipeline, 4 MB fetches
       // kept the sink near 400 MB RSS for no measurable gain in events/s (npm run bench, sink).
       maxBytesPerPartition: 1024 * 1024,
+      // A fetch response is held until each of its batches is handed over: 4 MB over all partitions.
+      maxBytes: 4 * 1024 * 1024,
     });
     await consumer.connect();
     const added = topics.filter((t) => !this.subscribed.has(t));
@@ -170,9 +179,17 @@ export class SinkRunner {
         const key = `${batch.topic}:${batch.partition}`;
         const queue = this.queues.get(key) ?? [];
         this.queues.set(key, queue);
-        // Backpressure: no more than pipelineDepth batches of a partition in the sink at once.
-        while (queue.length >= Math.max(1, this.o.pipelineDepth ?? 2)) await queue[0];
-        const previous = queue.at(-1) ?? Promise.resolve();
+        // Backpressure and bounded memory: no more than pipelineDepth batches in the sink at once, over all
+        // its partitions (a warehouse sink reads a topic per table).
+        const depth = Math.max(1, this.o.pipelineDepth ?? 2);
+        for (;;) {
+          const pending = [...this.queues.values()].flat();
+          if (pending.length < depth) break;
+          await Promise.race(pending);
+        }
+        // One write at a time for the whole sink, in the order the batches came (so per partition too), as
+        // before pipelining: writes of different tables never race (e.g. on creating a schema's tables).
+        const previous = this.lastWrite;
         // Decoding starts now, overlapping the previous batch's write; the write itself waits its turn.
         const prepared = this.o.processor.prepare?.(batch.topic, batch.partition, batch.messages, {
           heartbeat,
@@ -185,17 +202,20 @@ export class SinkRunner {
             return this.handle(consumer, batch.topic, batch.partition, batch.messages, heartbeat, prepared);
           })
           .then(
-            () => {
-              queue.shift();
-            },
+            () => removeFrom(queue, written),
             (e) => {
-              queue.shift();
+              removeFrom(queue, written);
               if (!this.failed) {
                 this.failed = e as Error;
-                this.o.onFatal(e as Error);
+                try {
+                  this.o.onFatal(e as Error);
+                } catch {
+                  // onFatal's own failure must not become an unhandled rejection
+                }
               }
             },
           );
+        this.lastWrite = written;
         queue.push(written);
         // Advances the fetch position; without it the consumer fetches the same batch again. The offset is
         // committed only once the batch is written (handle).
