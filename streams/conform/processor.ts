@@ -7,7 +7,7 @@ import { mapChange } from '../../sinks/envelope/dispatch.js';
 import type { DeadRecord } from '../../sinks/runtime/dead-letters.js';
 import { deadRecord, decodeBatch } from '../../sinks/runtime/decode.js';
 import { withRetry } from '../../sinks/runtime/retry.js';
-import type { BatchProcessor } from '../../sinks/runtime/sink-runner.js';
+import type { BatchProcessor, PreparedBatch } from '../../sinks/runtime/sink-runner.js';
 import { encodeRecord } from './avro-schemas.js';
 import type { ModelMapper } from './mapper.js';
 import { type ConformedRecord, conformedTopic } from './records.js';
@@ -80,6 +80,19 @@ export class ConformProcessor implements BatchProcessor {
     messages: KafkaMessage[],
     ctx: { heartbeat: () => Promise<void> },
   ): Promise<DeadRecord[]> {
+    return (await this.prepare(topic, partition, messages, ctx)).write();
+  }
+
+  /**
+   * Decoding, mapping and encoding (no Kafka I/O but the registry's cached schemas): the runner does this for
+   * the next batch while the previous one is produced. write() produces in order, then reports the dead.
+   */
+  async prepare(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    ctx: { heartbeat: () => Promise<void> },
+  ): Promise<PreparedBatch> {
     const where = { topic, partition };
     const retry = { windowMs: this.retryWindowMs, log: this.log, heartbeat: ctx.heartbeat };
     const decoded = await decodeBatch(this.codec, where, messages, retry, (key, value, m) =>
@@ -100,14 +113,19 @@ export class ConformProcessor implements BatchProcessor {
         list.push({ key: e.key, value: e.value });
       }
     }
-    // In requests of bounded size: the broker refuses a record batch above message.max.bytes (1 MB by
-    // default), which one request of a whole replayed partition batch would exceed. Per topic, order is kept.
-    for (const request of boundedRequests(byTopic, MAX_REQUEST_BYTES))
-      await withRetry(() => this.producer.sendBatch({ acks: -1, topicMessages: request }), {
-        ...retry,
-        what: 'produce conformed records',
-      });
-    return dead;
+    return {
+      write: async () => {
+        // In requests of bounded size: the broker refuses a record batch above message.max.bytes (1 MB by
+        // default), which one request of a whole replayed partition batch would exceed. Per topic, order is
+        // kept.
+        for (const request of boundedRequests(byTopic, MAX_REQUEST_BYTES))
+          await withRetry(() => this.producer.sendBatch({ acks: -1, topicMessages: request }), {
+            ...retry,
+            what: 'produce conformed records',
+          });
+        return dead;
+      },
+    };
   }
 
   private async encode(r: ConformedRecord): Promise<{ topic: string; key: Buffer; value: Buffer }> {
