@@ -103,9 +103,12 @@ export class WarehouseWriter {
     changes: DimensionRecord[],
   ): Promise<void> {
     if (changes.length === 0) return;
+    // One point per member and position: a conformed record can come twice in one batch (its processor
+    // produced it again after a crash before the offset commit), and one statement cannot write a row twice.
+    const once = [...new Map(changes.map((c) => [`${canon(c.naturalKey)}\u0001${c.position}`, c])).values()];
     await tx.insertPoints(
       dim,
-      changes.map((c) => ({
+      once.map((c) => ({
         naturalKey: c.naturalKey,
         at: c.eventTime,
         position: c.position,

@@ -185,6 +185,9 @@ export function conformanceSuite(backend: ConformanceBackend): void {
         size: 3,
       },
       { name: 'reversed', records: [...records].reverse(), size: 2 },
+      // A processor that dies after producing and before its offset commit produces the batch again: both
+      // copies can reach the sink in one batch.
+      { name: 'every record twice, in one batch', records: records.flatMap((r) => [r, r]), size: 1000 },
     ];
     for (let k = 0; k < 3; k++) {
       const shuffled = [...records, ...records.filter(() => prng.next() < 0.3)];
