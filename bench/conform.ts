@@ -16,7 +16,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig, REPO_ROOT } from '../core/config/load.js';
-import { createConsumer, createKafka, createProducer, ensureTopic } from '../core/kafka/client.js';
+import {
+  createConsumer,
+  createKafka,
+  createProducer,
+  ensureTopic,
+  kafkaOptionsFrom,
+} from '../core/kafka/client.js';
 import { createLogger } from '../core/log/logger.js';
 import { measureLag } from '../ops/lag/lag.js';
 import { softcartModel } from '../schemas/softcart.js';
@@ -38,7 +44,7 @@ const base = loadConfig();
 const log = createLogger('warn');
 const cap = newCapture(base, 'bench_conform', 'bench');
 const star = newStar(cap);
-const kafka = createKafka({ brokers: base.kafka.brokers, clientId: 'starling-bench' });
+const kafka = createKafka(kafkaOptionsFrom(base, { clientId: 'starling-bench' }));
 const passGroup = `bench-pass-${cap.prefix}`;
 const passTopic = `${cap.prefix}.passthrough`;
 

@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadConfig, REPO_ROOT } from '../core/config/load.js';
-import { createKafka } from '../core/kafka/client.js';
+import { createKafka, kafkaOptionsFrom } from '../core/kafka/client.js';
 import { softcartModel } from '../schemas/softcart.js';
 import { publishCatalogSnapshot } from '../seeds/catalog/standin.js';
 import { seedSoftcart } from '../seeds/softcart-seed.js';
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     label: 'sinkonly',
     env: { ...refresh, STARLING_CONFORMED_PREFIX: live.config.pipeline.conformedPrefix },
   });
-  const kafka = createKafka({ brokers: base.kafka.brokers, clientId: 'starling-bench' });
+  const kafka = createKafka(kafkaOptionsFrom(base, { clientId: 'starling-bench' }));
   const staging = new pg.Pool({ connectionString: base.postgres.stagingUrl, max: 2 });
   const warehouse = new pg.Pool({ connectionString: base.postgres.warehouseUrl, max: 3 });
   const logDir = join(tmpdir(), `starling-bench-${cap.prefix}`);

@@ -29,7 +29,7 @@ import { ConnectApi } from '../connectors/connect-api.js';
 import { AvroCodec } from '../core/codec/avro-codec.js';
 import { RegistryClient } from '../core/codec/registry-client.js';
 import { loadConfig, REPO_ROOT } from '../core/config/load.js';
-import { createKafka } from '../core/kafka/client.js';
+import { createKafka, kafkaOptionsFrom } from '../core/kafka/client.js';
 import { type Capture, newCapture } from '../tests/support/capture.js';
 import { runBaselines } from './sink/baselines.js';
 import { expectedDigest } from './sink/canonical.js';
@@ -71,12 +71,17 @@ async function main(): Promise<void> {
       `WARNING: dist/ is older than ${stale.length} source file(s) (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}): the staging contender runs the build; run npm run build`,
     );
   const base = loadConfig();
-  const cap: Capture = newCapture(base, 'bench_sink', 'bench');
-  const kafka = createKafka({ brokers: base.kafka.brokers, clientId: 'starling-bench-sink' });
+  // The events are generated with Debezium's default Avro field names (and checked against records this
+  // connector writes): the capture keeps those, not Starling's escaped names with source-name parameters.
+  const cap: Capture = newCapture(base, 'bench_sink', 'bench', {}, (c) => {
+    const { 'column.propagate.source.type': _propagate, ...rest } = c;
+    return { ...rest, 'field.name.adjustment.mode': 'none' };
+  });
+  const kafka = createKafka(kafkaOptionsFrom(base, { clientId: 'starling-bench-sink' }));
   const admin = kafka.admin();
   const pool = new pg.Pool({ connectionString: base.postgres.stagingUrl, max: 3 });
   pool.on('error', () => undefined);
-  const api = new ConnectApi(base.connect.url);
+  const api = new ConnectApi(base.connect.url, base.connect.auth);
   const probeGroup = `bench-sink-probe-${cap.prefix}`;
   const jdbcSchema = `${cap.db}_jdbc`;
   const copySchema = `${cap.db}_copy`;
@@ -125,7 +130,7 @@ async function main(): Promise<void> {
     );
     if (self.differences.length) step(`self-check DIFFERENT: ${self.differences.join('; ')}`);
 
-    const codec = new AvroCodec(new RegistryClient(base.registry.ccompatUrl));
+    const codec = new AvroCodec(new RegistryClient(base.registry.ccompatUrl, base.registry.auth));
     await codec.prepare(learned.template.keySchemaId);
     await codec.prepare(learned.template.valueSchemaId);
     const decodeCheck = new DecodeCheck(codec);

@@ -19,6 +19,11 @@ export function avroConverterConfig(config: StarlingConfig): Record<string, stri
     // Ids in the payload, not in record headers (the converter's default).
     out[`${p}.apicurio.registry.headers.enabled`] = 'false';
     out[`${p}.apicurio.registry.use-id`] = 'contentId';
+    // The registry's basic auth (the 2.6 serde's keys have no `registry.` in them).
+    if (config.registry.auth) {
+      out[`${p}.apicurio.auth.username`] = config.registry.auth.username;
+      out[`${p}.apicurio.auth.password`] = config.registry.auth.password;
+    }
   }
   return out;
 }

@@ -1,3 +1,5 @@
+import { authHeaders, type BasicAuth } from '../core/config/security.js';
+
 /**
  * The Kafka Connect REST API, as Starling uses it. Registration is idempotent: PUT /connectors/{name}/config
  * creates the connector or replaces its config, so registering twice is not an error.
@@ -19,12 +21,20 @@ export class ConnectApiError extends Error {
 }
 
 export class ConnectApi {
-  constructor(private readonly baseUrl: string) {}
+  private readonly auth: Record<string, string>;
+
+  /** `auth`: the REST API's basic-auth credentials (config.connect.auth), sent on every request. */
+  constructor(
+    private readonly baseUrl: string,
+    auth?: BasicAuth,
+  ) {
+    this.auth = authHeaders(auth);
+  }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? this.auth : { ...this.auth, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(30_000),
     });

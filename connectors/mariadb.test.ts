@@ -61,6 +61,9 @@ describe('mariaDbConnectorConfig', () => {
     expect(out['decimal.handling.mode']).toBe('precise');
     expect(out['bigint.unsigned.handling.mode']).toBe('precise');
     expect(out['schema.name.adjustment.mode']).toBe('avro');
+    // Column names: distinct in Avro (reversible escapes) and exact in each field's parameters.
+    expect(out['field.name.adjustment.mode']).toBe('avro_unicode');
+    expect(out['column.propagate.source.type']).toBe('.*');
   });
 
   it('captures as the capture user of the local stack', () => {

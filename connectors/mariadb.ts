@@ -1,5 +1,6 @@
 import type { StarlingConfig } from '../core/config/load.js';
 import { avroConverterConfig } from './avro-converter.js';
+import { securedConnectorConfig } from './secured.js';
 
 export interface MariaDbCaptureOptions {
   /** Connector name; one per source server. */
@@ -52,6 +53,13 @@ export function mariaDbConnectorConfig(
     'include.schema.changes': 'false',
     // Record names derive from the topic; a '-' in the prefix is not a valid Avro name.
     'schema.name.adjustment.mode': 'avro',
+    // Column names that are not Avro names (`my col`, `名前`, `x"; --`) become reversible _uXXXX escapes
+    // (`_` itself is `_u005f`), so `my col` and `my_col` stay two fields: plain `avro` maps both to `my_col`
+    // and the connector fails on the duplicate. The sink names columns from the next setting, not the field.
+    'field.name.adjustment.mode': 'avro_unicode',
+    // Every value field carries its exact source column name (`__debezium.source.column.name`), with the
+    // source type and length.
+    'column.propagate.source.type': '.*',
     // Money stays exact, unsigned BIGINT stays whole, times keep microseconds.
     'decimal.handling.mode': 'precise',
     'bigint.unsigned.handling.mode': 'precise',
@@ -73,5 +81,6 @@ export function mariaDbConnectorConfig(
     'topic.creation.default.cleanup.policy': 'delete',
     'topic.creation.default.retention.ms': String(o.retentionMs),
     ...avroConverterConfig(config),
+    ...securedConnectorConfig(config),
   };
 }

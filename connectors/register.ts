@@ -1,7 +1,8 @@
 import mysql from 'mysql2/promise';
 import type { StarlingConfig } from '../core/config/load.js';
+import { mysqlSslOptions } from '../core/config/security.js';
 import { UserError } from '../core/errors/user-error.js';
-import { createKafka } from '../core/kafka/client.js';
+import { createKafka, kafkaOptionsFrom } from '../core/kafka/client.js';
 import { ConnectApi } from './connect-api.js';
 import { defaultCaptureOptions, mariaDbConnectorConfig } from './mariadb.js';
 import { mongoCaptureOptions, mongoDbConnectorConfig } from './mongodb.js';
@@ -14,13 +15,13 @@ export interface Registration {
 
 /** Registers (or updates) the capture connectors the configuration asks for. Idempotent. */
 export async function registerCapture(config: StarlingConfig): Promise<Registration[]> {
-  const api = new ConnectApi(config.connect.url);
+  const api = new ConnectApi(config.connect.url, config.connect.auth);
   const opts = defaultCaptureOptions(config);
   const mariadb = mariaDbConnectorConfig(config, opts);
   await validate(api, 'MariaDB', opts.name, mariadb);
   // Starling creates the raw topics of the tables that exist now, with its settings (Debezium creates those
   // of tables added later, with the same settings through topic.creation.default.*).
-  const admin = createKafka({ brokers: config.kafka.brokers }).admin();
+  const admin = createKafka(kafkaOptionsFrom(config)).admin();
   await admin.connect();
   try {
     await ensureRawTopics(config, admin, await sourceTables(config, opts.databases));
@@ -72,6 +73,7 @@ async function sourceTables(config: StarlingConfig, databases: string[]): Promis
     port: config.mysql.port,
     user: config.mysql.user,
     password: config.mysql.password,
+    ssl: mysqlSslOptions(config.mysql.tls),
   });
   try {
     const [rows] = await conn.query(

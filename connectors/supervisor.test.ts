@@ -29,5 +29,6 @@ describe('decide (connector supervisor)', () => {
     const d = decide('FAILED', trace, undefined, 0);
     expect(d).toMatchObject({ action: 'report', reason: expect.stringMatching(/purged/) });
     expect(d.action === 'report' && d.wayOut).toMatch(/new snapshot/);
+    expect(d.action === 'report' && d.wayOut).toMatch(/starling connectors resnapshot --name <name>/);
   });
 });

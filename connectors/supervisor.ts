@@ -15,7 +15,7 @@ const UNRECOVERABLE: Array<{ pattern: RegExp; reason: string; wayOut: string }> 
       /no longer available on the server|Could not find first log file name in binary log index|binlog .* (?:has been )?purged|error code: 1236/i,
     reason: 'the binlog position the connector needs was purged from the server',
     wayOut:
-      "take a new snapshot: stop the connector and delete its offsets (Kafka Connect: PUT /connectors/<name>/stop, then DELETE /connectors/<name>/offsets), then PUT /connectors/<name>/resume; the sinks' position guards keep staging and the warehouse exact",
+      "take a new snapshot: `starling connectors resnapshot --name <name>` (it stops the connector, deletes its offsets and resumes it through Kafka Connect); the sinks see the new snapshot's coordinates as a new source epoch and apply it, so staging and the warehouse end equal to the source",
   },
 ];
 
@@ -147,11 +147,12 @@ export class ConnectorSupervisor {
     const s = this.states.get(k) ?? { name, part, restarts: 0 };
     this.states.set(k, s);
     if (d.action === 'report') {
+      const wayOut = d.wayOut.replaceAll('<name>', name);
       if (!s.unrecoverable)
         this.log.error(
-          `connector ${name} (${part}) cannot recover by a restart: ${d.reason}. Way out: ${d.wayOut}`,
+          `connector ${name} (${part}) cannot recover by a restart: ${d.reason}. Way out: ${wayOut}`,
         );
-      s.unrecoverable = { reason: d.reason, wayOut: d.wayOut };
+      s.unrecoverable = { reason: d.reason, wayOut };
       return;
     }
     if (d.action !== 'restart') return;

@@ -1,5 +1,6 @@
 import mysql, { type Connection } from 'mysql2/promise';
 import type { StarlingConfig } from '../core/config/load.js';
+import { mysqlSslOptions } from '../core/config/security.js';
 import { UserError } from '../core/errors/user-error.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -25,6 +26,7 @@ export async function connectMysql(config: StarlingConfig, database?: string): P
       port: config.mysql.port,
       user: config.mysql.user,
       password: config.mysql.password,
+      ssl: mysqlSslOptions(config.mysql.tls),
       database,
       supportBigNumbers: true,
       bigNumberStrings: true,

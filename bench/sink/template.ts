@@ -102,7 +102,7 @@ export async function learnFromDebezium(
         );
     }
   }
-  const codec = new AvroCodec(new RegistryClient(base.registry.ccompatUrl));
+  const codec = new AvroCodec(new RegistryClient(base.registry.ccompatUrl, base.registry.auth));
   const records: RealRecord[] = [];
   for (const r of raw) {
     const key = await codec.decode<{ rowid: number }>(r.key);
@@ -118,7 +118,7 @@ export async function learnFromDebezium(
   if (!streamed) throw new Error('Debezium wrote no insert event');
   const keySchemaId = streamed.key.readUInt32BE(1);
   const valueSchemaId = streamed.value!.readUInt32BE(1);
-  const registry = new RegistryClient(base.registry.ccompatUrl);
+  const registry = new RegistryClient(base.registry.ccompatUrl, base.registry.auth);
   const template: DebeziumTemplate = {
     keySchemaId,
     valueSchemaId,

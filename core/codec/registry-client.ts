@@ -1,3 +1,5 @@
+import { authHeaders, type BasicAuth } from '../config/security.js';
+
 /**
  * The schema registry through its Confluent-compatible API (Apicurio's /apis/ccompat/v7). Schemas are
  * immutable per id, so every id is fetched once and cached for the life of the process.
@@ -5,7 +7,15 @@
 export class RegistryClient {
   private readonly byId = new Map<number, Promise<string>>();
 
-  constructor(private readonly ccompatUrl: string) {}
+  private readonly auth: Record<string, string>;
+
+  /** `auth`: the registry's basic-auth credentials (config.registry.auth), sent on every request. */
+  constructor(
+    private readonly ccompatUrl: string,
+    auth?: BasicAuth,
+  ) {
+    this.auth = authHeaders(auth);
+  }
 
   schemaById(id: number): Promise<string> {
     let p = this.byId.get(id);
@@ -18,7 +28,10 @@ export class RegistryClient {
   }
 
   private async fetchSchema(id: number): Promise<string> {
-    const res = await fetch(`${this.ccompatUrl}/schemas/ids/${id}`, { signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${this.ccompatUrl}/schemas/ids/${id}`, {
+      headers: this.auth,
+      signal: AbortSignal.timeout(10_000),
+    });
     if (res.status === 404) throw new UnknownSchemaError(id);
     if (!res.ok) throw new Error(`registry: GET /schemas/ids/${id}: HTTP ${res.status}`);
     return ((await res.json()) as { schema: string }).schema;
@@ -28,7 +41,7 @@ export class RegistryClient {
   async register(subject: string, schema: object | string): Promise<number> {
     const res = await fetch(`${this.ccompatUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      headers: { ...this.auth, 'content-type': 'application/vnd.schemaregistry.v1+json' },
       body: JSON.stringify({ schema: typeof schema === 'string' ? schema : JSON.stringify(schema) }),
       signal: AbortSignal.timeout(10_000),
     });

@@ -3,6 +3,17 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors/user-error.js';
 import { type Env, envSchema } from './schema.js';
+import {
+  type BasicAuth,
+  basicAuth,
+  type KafkaSecurity,
+  kafkaSecurity,
+  type MysqlTls,
+  mysqlTls,
+  securityProblems,
+  securitySecrets,
+  withPostgresTls,
+} from './security.js';
 
 /** The repository root (this file lives at core/config/ in the sources and dist/core/config/ when built). */
 export const REPO_ROOT = (() => {
@@ -21,6 +32,8 @@ export interface MysqlEndpoint {
   /** The user Debezium captures with (replication grants). */
   captureUser: string;
   capturePassword: string;
+  /** STARLING_MYSQL_SSL_MODE and its CA; undefined: the driver's default (no TLS). */
+  tls: MysqlTls | undefined;
 }
 
 export interface StarlingConfig {
@@ -41,15 +54,38 @@ export interface StarlingConfig {
     warehouseUrl: string;
     registryDbUrl: string;
   };
-  kafka: { external: boolean; brokers: string[]; port: number; controllerPort: number };
-  connect: { external: boolean; url: string; port: number };
-  registry: { external: boolean; url: string; ccompatUrl: string; port: number; managementPort: number };
+  kafka: {
+    external: boolean;
+    brokers: string[];
+    port: number;
+    controllerPort: number;
+    /** The local stack's SASL_PLAINTEXT listener. */
+    saslPort: number;
+    /** TLS and SASL of every Kafka client (core/kafka/client.ts: kafkaOptionsFrom). */
+    security: KafkaSecurity;
+  };
+  connect: { external: boolean; url: string; port: number; auth: BasicAuth | undefined };
+  registry: {
+    external: boolean;
+    url: string;
+    ccompatUrl: string;
+    port: number;
+    managementPort: number;
+    auth: BasicAuth | undefined;
+  };
   mongodb: { url: string } | undefined;
   db2: { url: string } | undefined;
   http: { host: string; port: number };
   topics: { prefix: string; partitions: number; retentionMs: number; sourceDatabases: string[] };
   heaps: { kafka: string; connect: string; registry: string };
-  staging: { group: string; topics: RegExp; retryWindowMs: number; killAfterWrites: number | undefined };
+  staging: {
+    group: string;
+    topics: RegExp;
+    retryWindowMs: number;
+    killAfterWrites: number | undefined;
+    /** Consumer-group session timeout of every sink and processor (a dead member is noticed after it). */
+    sessionTimeoutMs: number;
+  };
   pipeline: {
     stages: Array<'staging' | 'conform' | 'warehouse'>;
     conformGroup: string;
@@ -155,6 +191,7 @@ const PORT_KEYS = [
   'STARLING_REGISTRY_PORT',
   'STARLING_REGISTRY_MANAGEMENT_PORT',
   'STARLING_KAFKA_CONTROLLER_PORT',
+  'STARLING_KAFKA_SASL_PORT',
   'STARLING_HTTP_PORT',
 ] as const;
 
@@ -183,6 +220,7 @@ function crossChecks(raw: Record<string, string | undefined>): string[] {
       problems.push('STARLING_MYSQL_URL: must include the user name and password to connect with');
     }
   }
+  problems.push(...securityProblems(raw));
   return problems;
 }
 
@@ -218,6 +256,7 @@ function resolveConfig(env: Env): StarlingConfig {
       password,
       captureUser: user,
       capturePassword: password,
+      tls: mysqlTls(env),
     };
   } else {
     mysql = {
@@ -228,13 +267,17 @@ function resolveConfig(env: Env): StarlingConfig {
       password: LOCAL_MYSQL_PASSWORD,
       captureUser: LOCAL_CAPTURE_USER,
       capturePassword: LOCAL_CAPTURE_PASSWORD,
+      tls: mysqlTls(env),
     };
   }
 
   const pgExternal = Boolean(env.STARLING_POSTGRES_URL);
-  const serverUrl =
+  // Every PostgreSQL URL carries the TLS settings, so no pool Starling opens can connect without them.
+  const pgTls = (u: string) => withPostgresTls(u, env);
+  const serverUrl = pgTls(
     env.STARLING_POSTGRES_URL ??
-    `postgres://${LOCAL_PG_USER}:${LOCAL_PG_PASSWORD}@${localhost}:${env.STARLING_POSTGRES_PORT}/postgres`;
+      `postgres://${LOCAL_PG_USER}:${LOCAL_PG_PASSWORD}@${localhost}:${env.STARLING_POSTGRES_PORT}/postgres`,
+  );
   const mongoPassword = env.STARLING_MONGODB_URL
     ? /^mongodb(?:\+srv)?:\/\/[^:@/]+:([^@/]+)@/.exec(env.STARLING_MONGODB_URL)?.[1]
     : undefined;
@@ -246,7 +289,11 @@ function resolveConfig(env: Env): StarlingConfig {
       if (p) secrets.push(p);
     }
   }
-  const warehouseUrl = env.STARLING_WAREHOUSE_URL ?? withDatabase(serverUrl, 'starling_warehouse');
+  const warehouseUrl = env.STARLING_WAREHOUSE_URL
+    ? pgTls(env.STARLING_WAREHOUSE_URL)
+    : withDatabase(serverUrl, 'starling_warehouse');
+  const kafkaSec = kafkaSecurity(env);
+  secrets.push(...securitySecrets(env, kafkaSec));
 
   const kafkaBrokers = env.STARLING_KAFKA_BROKERS
     ? env.STARLING_KAFKA_BROKERS.split(',').map((b) => b.trim())
@@ -266,7 +313,9 @@ function resolveConfig(env: Env): StarlingConfig {
       external: pgExternal,
       port: pgExternal ? Number(new URL(serverUrl).port || 5432) : env.STARLING_POSTGRES_PORT,
       serverUrl,
-      stagingUrl: env.STARLING_STAGING_URL ?? withDatabase(serverUrl, 'starling_staging'),
+      stagingUrl: env.STARLING_STAGING_URL
+        ? pgTls(env.STARLING_STAGING_URL)
+        : withDatabase(serverUrl, 'starling_staging'),
       warehouseUrl,
       registryDbUrl: withDatabase(serverUrl, 'starling_registry'),
     },
@@ -275,6 +324,8 @@ function resolveConfig(env: Env): StarlingConfig {
       brokers: kafkaBrokers,
       port: env.STARLING_KAFKA_PORT,
       controllerPort: env.STARLING_KAFKA_CONTROLLER_PORT,
+      saslPort: env.STARLING_KAFKA_SASL_PORT,
+      security: kafkaSec,
     },
     connect: {
       external: Boolean(env.STARLING_CONNECT_URL),
@@ -283,6 +334,7 @@ function resolveConfig(env: Env): StarlingConfig {
         '',
       ),
       port: env.STARLING_CONNECT_PORT,
+      auth: basicAuth(env.STARLING_CONNECT_USERNAME, env.STARLING_CONNECT_PASSWORD),
     },
     registry: {
       external: Boolean(env.STARLING_REGISTRY_URL),
@@ -290,6 +342,7 @@ function resolveConfig(env: Env): StarlingConfig {
       ccompatUrl: `${registryUrl}/apis/ccompat/v7`,
       port: env.STARLING_REGISTRY_PORT,
       managementPort: env.STARLING_REGISTRY_MANAGEMENT_PORT,
+      auth: basicAuth(env.STARLING_REGISTRY_USERNAME, env.STARLING_REGISTRY_PASSWORD),
     },
     mongodb: env.STARLING_MONGODB_URL ? { url: env.STARLING_MONGODB_URL } : undefined,
     db2: env.STARLING_DB2_URL ? { url: env.STARLING_DB2_URL } : undefined,
@@ -311,6 +364,7 @@ function resolveConfig(env: Env): StarlingConfig {
       ),
       retryWindowMs: env.STARLING_RETRY_WINDOW_MS,
       killAfterWrites: env.STARLING_FAULT_KILL_AFTER_WRITES,
+      sessionTimeoutMs: env.STARLING_CONSUMER_SESSION_TIMEOUT_MS,
     },
     pipeline: {
       stages: [...new Set(env.STARLING_PIPELINE.split(',').map((x) => x.trim()))] as Array<

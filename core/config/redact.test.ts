@@ -81,3 +81,19 @@ describe('redactText', () => {
     expect(redactText('a table named ab', ['ab', ''])).toBe('a table named ab');
   });
 });
+
+describe('redactText: secured connections', () => {
+  it('masks a JAAS password, a PEM key among the secrets and URLs with passwords in driver errors', () => {
+    const key = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n';
+    const text = [
+      'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="cdc" password="p\\"w";',
+      `key: ${key}`,
+      'connect to postgres://role:r0le-pw@localhost:15432/db?sslmode=verify-full failed',
+    ].join('\n');
+    const out = redactText(text, [key]);
+    expect(out).toContain('username="cdc" password="***";');
+    expect(out).not.toContain('p\\"w');
+    expect(out).not.toContain('MIGHAgEAMBMGByqGSM49');
+    expect(out).toContain('postgres://role:***@localhost:15432/db?sslmode=verify-full');
+  });
+});

@@ -16,6 +16,8 @@ export function redactUrl(value: string): string {
 /** Masks every secret-looking substring of free text (a driver's error can echo a connection string). */
 export function redactText(text: string, secrets: readonly string[] = []): string {
   let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]+):[^@\s]*@/gi, '$1:***@');
+  // A JAAS login (Kafka's sasl.jaas.config, as Connect may echo a connector's config): password="...".
+  out = out.replace(/(\bpassword=)"(?:[^"\\]|\\.)*"/gi, '$1"***"');
   for (const s of secrets) if (s.length >= 3) out = out.split(s).join('***');
   return out;
 }

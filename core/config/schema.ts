@@ -8,6 +8,7 @@
  * A service given by URL is external: the local stack starts nothing for it.
  */
 import { z } from 'zod';
+import { parseKillAt } from '../faults/kill-points.js';
 
 const port = z.coerce
   .number({ error: 'must be a port number (1-65535)' })
@@ -59,6 +60,8 @@ export const envSchema = z.object({
   STARLING_POSTGRES_PORT: port.default(15432),
   STARLING_KAFKA_PORT: port.default(19092),
   STARLING_KAFKA_CONTROLLER_PORT: port.default(19093),
+  /** The local Kafka's SASL_PLAINTEXT listener (PLAIN, SCRAM-SHA-256/512), for testing secured clients. */
+  STARLING_KAFKA_SASL_PORT: port.default(19094),
   STARLING_CONNECT_PORT: port.default(18083),
   STARLING_REGISTRY_PORT: port.default(18081),
   STARLING_REGISTRY_MANAGEMENT_PORT: port.default(18082),
@@ -107,6 +110,8 @@ export const envSchema = z.object({
     .optional(),
   /** Warehouse schema of the star; default the model's name. */
   STARLING_WAREHOUSE_SCHEMA: z.string().min(1).max(63).optional(),
+  /** ES module (or .json) whose default or `model` export is the star model; default SoftCart (schemas/model/load.ts). */
+  STARLING_MODEL_FILE: z.string().min(1).optional(),
   /** model namespace=source database pairs, when the sources are not named as in the model (sales=shop). */
   STARLING_MODEL_NAMESPACES: z
     .string()
@@ -114,12 +119,49 @@ export const envSchema = z.object({
     .default(''),
   /** The materialized reports are refreshed at most this often (ms) while facts change. */
   STARLING_REPORT_REFRESH_MS: z.coerce.number().int().min(100).default(1000),
+  /**
+   * Consumer-group session timeout (ms) of the sinks and processors: how long a member that died without
+   * leaving (kill -9, a lost host) holds its partitions. The broker allows 6,000 to 1,800,000 by default.
+   */
+  STARLING_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(1_800_000).default(30_000),
   /** How long a transient failure (database or registry down) is retried before the sink gives up. */
   STARLING_RETRY_WINDOW_MS: z.coerce.number().int().min(1000).default(600_000),
   /** Read by the test suite only (the seed of a randomized test, to rerun it); listed so it is not flagged. */
   STARLING_TEST_SEED: z.string().regex(/^\d+$/, 'a non-negative integer').optional(),
+  /** Read by the fault-matrix tests only (tests/faults): `ci` (default) or `full`, the issue's full numbers. */
+  STARLING_FAULTS_SIZE: z.enum(['ci', 'full']).optional(),
   /** Testing hook: the sink SIGKILLs itself after this many written batches, before committing offsets. */
   STARLING_FAULT_KILL_AFTER_WRITES: z.coerce.number().int().min(1).optional(),
+  /** Testing hook of the fault matrix: SIGKILL at a named point (core/faults/kill-points.ts). */
+  STARLING_FAULT_KILL_AT: z
+    .string()
+    .refine((s) => typeof parseKillAt(s) !== 'string', { error: (i) => String(parseKillAt(String(i.input))) })
+    .optional(),
+
+  // Secured connections of real deployments: TLS and SASL for Kafka, TLS for PostgreSQL and MariaDB/MySQL,
+  // basic auth for the registry and Kafka Connect. Checked together in load.ts (a SASL protocol needs a
+  // mechanism and credentials, every file must be readable, verify-* needs a CA); passwords and keys are
+  // secrets, masked in everything Starling prints.
+  STARLING_KAFKA_SECURITY_PROTOCOL: z
+    .enum(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'])
+    .default('PLAINTEXT'),
+  STARLING_KAFKA_SASL_MECHANISM: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']).optional(),
+  STARLING_KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  STARLING_KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  /** PEM files: the CA that signed the brokers' certificates; a client certificate and its key (mutual TLS). */
+  STARLING_KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+  STARLING_KAFKA_SSL_CERT_FILE: z.string().min(1).optional(),
+  STARLING_KAFKA_SSL_KEY_FILE: z.string().min(1).optional(),
+  /** libpq's sslmode for every PostgreSQL connection (a URL's own sslmode wins for that URL). */
+  STARLING_POSTGRES_SSL_MODE: z.enum(['disable', 'require', 'verify-ca', 'verify-full']).optional(),
+  STARLING_POSTGRES_SSL_CA_FILE: z.string().min(1).optional(),
+  /** MySQL's --ssl-mode for every MariaDB/MySQL connection, Debezium's included. */
+  STARLING_MYSQL_SSL_MODE: z.enum(['disable', 'required', 'verify-ca', 'verify-full']).optional(),
+  STARLING_MYSQL_SSL_CA_FILE: z.string().min(1).optional(),
+  STARLING_REGISTRY_USERNAME: z.string().min(1).optional(),
+  STARLING_REGISTRY_PASSWORD: z.string().min(1).optional(),
+  STARLING_CONNECT_USERNAME: z.string().min(1).optional(),
+  STARLING_CONNECT_PASSWORD: z.string().min(1).optional(),
 
   // JVM heaps of the local services.
   STARLING_KAFKA_HEAP: z

@@ -10,7 +10,9 @@ import {
   logLevel,
   type Producer,
   type ProducerConfig,
+  type SASLOptions,
 } from 'kafkajs';
+import type { StarlingConfig } from '../config/load.js';
 
 export type { Admin, Consumer, EachBatchPayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
 
@@ -21,6 +23,21 @@ export interface KafkaOptions {
   logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
   connectionTimeoutMs?: number;
   retries?: number;
+  /** TLS to the brokers (PEM contents); `{}` trusts the system's CAs. Undefined: plaintext. */
+  ssl?: { ca?: string; cert?: string; key?: string };
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
+
+/**
+ * The options every Kafka client built from the configuration must use: brokers with their TLS and SASL.
+ * Call sites go through this (never `{ brokers: config.kafka.brokers }`), so none can forget the security.
+ */
+export function kafkaOptionsFrom(
+  config: Pick<StarlingConfig, 'kafka'>,
+  extra: Omit<KafkaOptions, 'brokers' | 'ssl' | 'sasl'> = {},
+): KafkaOptions {
+  const { tls, sasl } = config.kafka.security;
+  return { brokers: config.kafka.brokers, ...extra, ssl: tls, sasl };
 }
 
 const LEVELS = {
@@ -38,6 +55,8 @@ export function createKafka(opts: KafkaOptions): Kafka {
     logLevel: LEVELS[opts.logLevel ?? 'nothing'],
     connectionTimeout: opts.connectionTimeoutMs ?? 3000,
     retry: { retries: opts.retries ?? 5, initialRetryTime: 200, maxRetryTime: 5000 },
+    ...(opts.ssl ? { ssl: { ...opts.ssl, rejectUnauthorized: true } } : {}),
+    ...(opts.sasl ? { sasl: opts.sasl as SASLOptions } : {}),
   });
 }
 
@@ -49,9 +68,13 @@ export function createConsumer(kafka: Kafka, config: ConsumerConfig): Consumer {
   return kafka.consumer({ allowAutoTopicCreation: false, ...config });
 }
 
-/** True when the cluster answers a metadata request. */
-export async function kafkaReachable(brokers: string[], timeoutMs = 2000): Promise<boolean> {
-  const admin = createKafka({ brokers, retries: 0, connectionTimeoutMs: timeoutMs }).admin();
+/** True when the cluster answers a metadata request (`security`: that of a configured, secured cluster). */
+export async function kafkaReachable(
+  brokers: string[],
+  timeoutMs = 2000,
+  security: Pick<KafkaOptions, 'ssl' | 'sasl'> = {},
+): Promise<boolean> {
+  const admin = createKafka({ brokers, retries: 0, connectionTimeoutMs: timeoutMs, ...security }).admin();
   try {
     await admin.connect();
     await admin.describeCluster();

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { StarlingConfig } from '../../core/config/load.js';
 import { redactUrl } from '../../core/config/redact.js';
+import { authHeaders } from '../../core/config/security.js';
 import { getJson, httpOk } from './http.js';
 import { javaBinary, jvmFlags, writeLog4j, writeProperties } from './jvm.js';
 import type { StackPaths } from './paths.js';
@@ -34,8 +35,13 @@ export class ConnectService implements StackService {
   }
 
   private async ready(): Promise<boolean> {
-    if (!(await httpOk(`${this.config.connect.url}/connectors`))) return false;
-    const plugins = await getJson<Array<{ class: string }>>(`${this.config.connect.url}/connector-plugins`);
+    if (!(await httpOk(`${this.config.connect.url}/connectors`, 2000, authHeaders(this.config.connect.auth))))
+      return false;
+    const plugins = await getJson<Array<{ class: string }>>(
+      `${this.config.connect.url}/connector-plugins`,
+      5000,
+      authHeaders(this.config.connect.auth),
+    );
     const have = new Set(plugins.map((p) => p.class));
     return REQUIRED_PLUGINS.every((c) => have.has(c));
   }
@@ -48,7 +54,9 @@ export class ConnectService implements StackService {
 
   async up(): Promise<void> {
     if (this.external) {
-      if (!(await httpOk(`${this.config.connect.url}/connectors`))) {
+      if (
+        !(await httpOk(`${this.config.connect.url}/connectors`, 2000, authHeaders(this.config.connect.auth)))
+      ) {
         throw new ServiceStartError(
           'connect',
           `the external Kafka Connect at ${this.address} does not answer`,

@@ -2,6 +2,7 @@ import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import type { StarlingConfig } from '../../core/config/load.js';
+import { mysqlSslOptions } from '../../core/config/security.js';
 import type { StackPaths } from './paths.js';
 import { daemon, portOpen, runningPid, startDaemon, stopDaemon, tail, waitUntil } from './proc.js';
 import { ServiceStartError, type ServiceState, type StackService } from './service.js';
@@ -42,6 +43,7 @@ export class MariaDbService implements StackService {
       port: m.port,
       user: m.user,
       password: m.password,
+      ssl: mysqlSslOptions(m.tls),
       connectTimeout: 2000,
     });
     try {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { StarlingConfig } from '../../core/config/load.js';
@@ -9,6 +9,7 @@ import type { StackPaths } from './paths.js';
 import { daemon, portOpen, runningPid, startDaemon, stopDaemon, tail, waitUntil } from './proc.js';
 import { ServiceStartError, type ServiceState, type StackService } from './service.js';
 import { asUser, postgresBinDir, run } from './sql-tools.js';
+import { ensureLocalTls } from './tls.js';
 
 const DATABASES = ['starling_staging', 'starling_warehouse', 'starling_registry'];
 
@@ -25,7 +26,7 @@ export class PostgresService implements StackService {
 
   constructor(
     private readonly config: StarlingConfig,
-    paths: StackPaths,
+    private readonly paths: StackPaths,
   ) {
     this.external = config.postgres.external;
     this.address = this.external ? redactUrl(config.postgres.serverUrl) : `127.0.0.1:${config.postgres.port}`;
@@ -96,6 +97,7 @@ export class PostgresService implements StackService {
     }
     let pid = runningPid(this.d);
     if (pid === undefined) {
+      const tls = this.serverTls();
       const [cmd, args] = asUser('postgres', join(bin, 'postgres'), [
         '-D',
         this.dir,
@@ -114,6 +116,13 @@ export class PostgresService implements StackService {
         '-c',
         // Each row's commit time (pg_xact_commit_timestamp(xmin)): the benchmarks' end of the freshness clock.
         'track_commit_timestamp=on',
+        // TLS for clients that ask (sslmode=require/verify-*); plain connections keep working.
+        '-c',
+        'ssl=on',
+        '-c',
+        `ssl_cert_file=${tls.cert}`,
+        '-c',
+        `ssl_key_file=${tls.key}`,
       ]);
       pid = startDaemon(this.d, cmd, args, { cwd: '/' });
     }
@@ -126,6 +135,24 @@ export class PostgresService implements StackService {
     this.bootstrap(bin, port);
     await waitUntil('postgresql', () => this.ping(), { timeoutMs: 10_000, pid });
     await this.createDatabases();
+  }
+
+  /**
+   * The local CA's server certificate, copied into the data directory: PostgreSQL runs as `postgres` and
+   * refuses a key that it does not own or that others can read (and STARLING_HOME may be closed to it).
+   */
+  private serverTls(): { cert: string; key: string } {
+    const tls = ensureLocalTls(this.paths.conf);
+    const out = { cert: join(this.dir, 'server.crt'), key: join(this.dir, 'server.key') };
+    for (const [from, to] of [
+      [tls.serverCert, out.cert],
+      [tls.serverKey, out.key],
+    ] as const) {
+      copyFileSync(from, to);
+      chownIds(to, 'postgres');
+      chmodSync(to, 0o600);
+    }
+    return out;
   }
 
   /** The `starling` role (local only, loopback, password auth). Idempotent. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { StarlingConfig } from '../../core/config/load.js';
 import { redactUrl } from '../../core/config/redact.js';
+import { authHeaders } from '../../core/config/security.js';
 import { httpOk } from './http.js';
 import { javaBinary, jvmFlags, writeLog4j } from './jvm.js';
 import type { StackPaths } from './paths.js';
@@ -27,7 +28,11 @@ export class RegistryService implements StackService {
   }
 
   private ready(): Promise<boolean> {
-    return httpOk(`${this.config.registry.ccompatUrl}/subjects`);
+    return httpOk(
+      `${this.config.registry.ccompatUrl}/subjects`,
+      2000,
+      authHeaders(this.config.registry.auth),
+    );
   }
 
   async status(): Promise<ServiceState> {

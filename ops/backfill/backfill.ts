@@ -14,7 +14,7 @@ import { AvroCodec } from '../../core/codec/avro-codec.js';
 import { RegistryClient } from '../../core/codec/registry-client.js';
 import type { StarlingConfig } from '../../core/config/load.js';
 import { UserError } from '../../core/errors/user-error.js';
-import { createKafka, type Kafka } from '../../core/kafka/client.js';
+import { createKafka, type Kafka, kafkaOptionsFrom } from '../../core/kafka/client.js';
 import { describeState, hasStopped } from './capture-connector.js';
 import { committedOffset, connectorInfo } from './connect.js';
 import { endOffsets, type Follower, followTopic } from './follow.js';
@@ -77,8 +77,8 @@ export async function runBackfill(
     if (plan.expected === 0)
       return { ...base, signal: undefined, rowsRead: 0, elapsedMs: 0, endedBy: 'nothing' };
 
-    const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'starling-backfill' });
-    const codec = new AvroCodec(new RegistryClient(config.registry.ccompatUrl));
+    const kafka = createKafka(kafkaOptionsFrom(config, { clientId: 'starling-backfill' }));
+    const codec = new AvroCodec(new RegistryClient(config.registry.ccompatUrl, config.registry.auth));
     const from = await endOffsets(kafka, plan.topic);
     const follower = await followTopic(kafka, codec, plan.topic, from, (v) =>
       isIncrementalRead(v as SnapshotEnvelope, plan.db, plan.table),
@@ -151,11 +151,16 @@ async function watch(
     if (Date.now() - t0 > timeoutMs) fail(`timed out after ${formatDuration(timeoutMs)}`);
     if (Date.now() - lastPoll >= pollMs) {
       lastPoll = Date.now();
-      const info = await connectorInfo(config.connect.url, plan.connector.name);
+      const info = await connectorInfo(config.connect.url, plan.connector.name, config.connect.auth);
       if (info === undefined) fail(`connector ${plan.connector.name} was deleted`);
       else if (hasStopped(info)) fail(`connector ${info.name} stopped running (${describeState(info)})`);
       if (signalAt !== undefined && drainTo === undefined) {
-        const offset = await committedOffset(config.connect.url, plan.connector.name, config.topics.prefix);
+        const offset = await committedOffset(
+          config.connect.url,
+          plan.connector.name,
+          config.topics.prefix,
+          config.connect.auth,
+        );
         if (offset === null) phase = 'unknown';
         else {
           phase = snapshotPhase(offset, id, signalAt);

@@ -4,6 +4,7 @@
  * (GET /connectors/{name}/offsets, Kafka Connect 3.5+). Configs hold secrets: callers read named settings
  * only and never print a config.
  */
+import { authHeaders, type BasicAuth } from '../../core/config/security.js';
 import { UserError } from '../../core/errors/user-error.js';
 import type { ConnectorInfo } from './capture-connector.js';
 
@@ -15,10 +16,17 @@ interface Expanded {
   };
 }
 
-async function get(baseUrl: string, path: string): Promise<{ status: number; body: unknown }> {
+async function get(
+  baseUrl: string,
+  path: string,
+  auth: BasicAuth | undefined,
+): Promise<{ status: number; body: unknown }> {
   let res: Response;
   try {
-    res = await fetch(`${baseUrl}${path}`, { signal: AbortSignal.timeout(15_000) });
+    res = await fetch(`${baseUrl}${path}`, {
+      headers: authHeaders(auth),
+      signal: AbortSignal.timeout(15_000),
+    });
   } catch (e) {
     throw new UserError(
       `Kafka Connect at ${baseUrl} does not answer (${(e as Error).message}). Is the stack up (starling stack status)?`,
@@ -35,8 +43,9 @@ async function get(baseUrl: string, path: string): Promise<{ status: number; bod
   return { status: res.status, body };
 }
 
-export async function listConnectors(baseUrl: string): Promise<ConnectorInfo[]> {
-  const { status, body } = await get(baseUrl, '/connectors?expand=info&expand=status');
+/** `auth`: Kafka Connect's basic-auth credentials (config.connect.auth), on every call here. */
+export async function listConnectors(baseUrl: string, auth?: BasicAuth): Promise<ConnectorInfo[]> {
+  const { status, body } = await get(baseUrl, '/connectors?expand=info&expand=status', auth);
   if (status !== 200) throw new Error(`GET /connectors?expand=info&expand=status: HTTP ${status}`);
   return Object.entries(body as Record<string, Expanded>).map(([name, c]) => ({
     name,
@@ -46,8 +55,12 @@ export async function listConnectors(baseUrl: string): Promise<ConnectorInfo[]> 
   }));
 }
 
-export async function connectorInfo(baseUrl: string, name: string): Promise<ConnectorInfo | undefined> {
-  return (await listConnectors(baseUrl)).find((c) => c.name === name);
+export async function connectorInfo(
+  baseUrl: string,
+  name: string,
+  auth?: BasicAuth,
+): Promise<ConnectorInfo | undefined> {
+  return (await listConnectors(baseUrl, auth)).find((c) => c.name === name);
 }
 
 /**
@@ -58,8 +71,9 @@ export async function committedOffset(
   baseUrl: string,
   name: string,
   server: string,
+  auth?: BasicAuth,
 ): Promise<Record<string, unknown> | undefined | null> {
-  const { status, body } = await get(baseUrl, `/connectors/${encodeURIComponent(name)}/offsets`);
+  const { status, body } = await get(baseUrl, `/connectors/${encodeURIComponent(name)}/offsets`, auth);
   if (status !== 200) return null;
   const offsets = (
     body as { offsets?: Array<{ partition?: { server?: string }; offset?: Record<string, unknown> }> }

@@ -8,6 +8,7 @@
  */
 import mysql, { type Connection } from 'mysql2/promise';
 import type { StarlingConfig } from '../../core/config/load.js';
+import { mysqlSslOptions } from '../../core/config/security.js';
 import { UserError } from '../../core/errors/user-error.js';
 import type { BinlogPosition } from './snapshot-phase.js';
 
@@ -18,6 +19,7 @@ export async function openSource(config: StarlingConfig): Promise<Connection> {
       port: config.mysql.port,
       user: config.mysql.user,
       password: config.mysql.password,
+      ssl: mysqlSslOptions(config.mysql.tls),
       multipleStatements: false,
       supportBigNumbers: true,
       bigNumberStrings: true,

@@ -8,7 +8,7 @@
 import type { Connection } from 'mysql2/promise';
 import type { StarlingConfig } from '../../core/config/load.js';
 import { UserError } from '../../core/errors/user-error.js';
-import { createKafka } from '../../core/kafka/client.js';
+import { createKafka, kafkaOptionsFrom } from '../../core/kafka/client.js';
 import { type ConnectorInfo, captureConnectorsFor, describeState, isRunning } from './capture-connector.js';
 import { listConnectors } from './connect.js';
 import type { BackfillSettings } from './options.js';
@@ -60,7 +60,7 @@ export async function planBackfill(
   if (captured) {
     let connectors: ConnectorInfo[] | undefined;
     try {
-      connectors = await listConnectors(config.connect.url);
+      connectors = await listConnectors(config.connect.url, config.connect.auth);
     } catch (e) {
       problems.push((e as Error).message);
     }
@@ -80,7 +80,7 @@ export async function planBackfill(
 
   // The topic matters only for a captured table that can be snapshotted (anything else is reported above).
   if (connector !== undefined && facts.primaryKey.length > 0) {
-    const admin = createKafka({ brokers: config.kafka.brokers }).admin();
+    const admin = createKafka(kafkaOptionsFrom(config)).admin();
     try {
       await admin.connect();
       if (!(await admin.listTopics()).includes(topic))

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config/load.js';
-import { createKafka } from '../../core/kafka/client.js';
+import { createKafka, kafkaOptionsFrom } from '../../core/kafka/client.js';
 import { runBackfill } from '../backfill/backfill.js';
 import { type BackfillCliOptions, parseBackfillArgs } from '../backfill/options.js';
 import { formatCount, formatProgress, RateMeter } from '../backfill/progress.js';
@@ -81,7 +81,7 @@ Exit code 0 when done, 1 on timeout or when Debezium gave up the snapshot, 2 whe
         let staging: TopicLag | undefined;
         if (result.endedBy !== 'nothing') {
           try {
-            const kafka = createKafka({ brokers: config.kafka.brokers });
+            const kafka = createKafka(kafkaOptionsFrom(config));
             staging = await stagingLag(kafka, config.staging.group, result.topic);
           } catch (e) {
             err(`(the staging lag could not be measured: ${(e as Error).message})`);

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { ConnectApi } from '../../connectors/connect-api.js';
+import { defaultCaptureOptions } from '../../connectors/mariadb.js';
 import { registerCapture } from '../../connectors/register.js';
+import { resnapshot } from '../../connectors/resnapshot.js';
 import { loadConfig } from '../../core/config/load.js';
 import { runCommand } from './run-command.js';
 
@@ -21,7 +23,8 @@ export function connectorCommands(program: Command): void {
     .description('each connector and task state as Kafka Connect reports it')
     .action(() =>
       runCommand(async () => {
-        const api = new ConnectApi(loadConfig().connect.url);
+        const { connect } = loadConfig();
+        const api = new ConnectApi(connect.url, connect.auth);
         let ok = true;
         for (const name of await api.list()) {
           const s = await api.status(name);
@@ -31,6 +34,23 @@ export function connectorCommands(program: Command): void {
           if (s.connector.state !== 'RUNNING' || s.tasks.some((t) => t.state !== 'RUNNING')) ok = false;
         }
         return ok ? 0 : 1;
+      }),
+    );
+  c.command('resnapshot')
+    .description(
+      'take a new snapshot (the way out of a purged binlog, RESET MASTER or a rebuilt server): stop the connector, delete its offsets, resume it',
+    )
+    .option('--name <name>', 'the connector (default: the configured MariaDB capture connector)')
+    .action((opts: { name?: string }) =>
+      runCommand(async () => {
+        const config = loadConfig();
+        const name = opts.name ?? defaultCaptureOptions(config).name;
+        for (const s of await resnapshot(config.connect.url, name, { auth: config.connect.auth }))
+          out(`  ${name}: ${s.step}: ${s.detail}`);
+        out(
+          `  ${name} is taking a new snapshot; the sinks apply it as a new source epoch. Check with \`starling reconcile\` once it is in.`,
+        );
+        return 0;
       }),
     );
 }

@@ -3,7 +3,7 @@ import { AvroCodec } from '../../core/codec/avro-codec.js';
 import { RegistryClient } from '../../core/codec/registry-client.js';
 import { loadConfig } from '../../core/config/load.js';
 import { UserError } from '../../core/errors/user-error.js';
-import { type Admin, createKafka } from '../../core/kafka/client.js';
+import { type Admin, createKafka, kafkaOptionsFrom } from '../../core/kafka/client.js';
 import { formatListing, formatReplay, formatShow } from '../dlq/format.js';
 import { dlqGroupsOnCluster, unknownGroupProblems } from '../dlq/groups.js';
 import { listDeadLetters } from '../dlq/list.js';
@@ -40,7 +40,7 @@ async function withKafka<T>(
   }) => Promise<number>,
 ): Promise<number> {
   const config = loadConfig();
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'starling-dlq' });
+  const kafka = createKafka(kafkaOptionsFrom(config, { clientId: 'starling-dlq' }));
   const admin = kafka.admin();
   const problems = [...parsed.problems];
   try {
@@ -131,7 +131,8 @@ text. Every matching dead letter is counted; only --limit of them are shown.`,
           parseShowOptions(o),
           (s) => [s.group],
           async ({ kafka, admin, settings }) => {
-            const codec = new AvroCodec(new RegistryClient(loadConfig().registry.ccompatUrl));
+            const { registry } = loadConfig();
+            const codec = new AvroCodec(new RegistryClient(registry.ccompatUrl, registry.auth));
             const r = await showDeadLetters(kafka, admin, codec, settings);
             if (settings.json) out(JSON.stringify(r, null, 2));
             else for (const l of formatShow(r, settings.selection)) out(l);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config/load.js';
 import { UserError } from '../../core/errors/user-error.js';
-import { createKafka } from '../../core/kafka/client.js';
+import { createKafka, kafkaOptionsFrom } from '../../core/kafka/client.js';
 import { type LagSample, measureLag, type PartitionLag } from '../lag/lag.js';
 import { runCommand } from './run-command.js';
 
@@ -129,7 +129,7 @@ Exit code 1 when --max-lag or --max-lag-seconds is exceeded by any partition (ea
     .action((o: LagCliOptions) =>
       runCommand(async () => {
         const s = parseLagArgs(o);
-        const kafka = createKafka({ brokers: loadConfig().kafka.brokers });
+        const kafka = createKafka(kafkaOptionsFrom(loadConfig()));
         let sample: LagSample = await measureLag(kafka, { groups: s.groups });
         if (s.windowS > 0) {
           await new Promise((r) => setTimeout(r, s.windowS * 1000));

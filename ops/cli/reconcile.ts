@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config/load.js';
+import { loadModel } from '../../schemas/model/load.js';
 import {
   DEFAULT_SEGMENT_ROWS,
   optionProblems,
@@ -78,7 +79,9 @@ Exit code 1 when anything differs, 0 when everything is equal, 2 for bad options
     .action((o: ReconcileCliOptions) =>
       runCommand(async () => {
         const s = parseReconcileArgs(o);
-        const report = await reconcile(loadConfig(), { ...s, onProgress: progressPrinter() });
+        const config = loadConfig();
+        const { model } = await loadModel(config.env.STARLING_MODEL_FILE);
+        const report = await reconcile(config, { ...s, model, onProgress: progressPrinter() });
         if (s.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else for (const line of formatReport(report)) process.stdout.write(`${line}\n`);
         return report.clean ? 0 : 1;

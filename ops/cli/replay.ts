@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config/load.js';
 import { UserError } from '../../core/errors/user-error.js';
-import { createKafka } from '../../core/kafka/client.js';
+import { createKafka, kafkaOptionsFrom } from '../../core/kafka/client.js';
 import { createLogger } from '../../core/log/logger.js';
 import { ControlChannel, controlTopic } from '../control/control-channel.js';
 import { progressLine } from '../replay/progress.js';
@@ -48,7 +48,7 @@ export function replayCommands(program: Command): void {
           {},
           config.secrets,
         );
-        const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'starling-replay' });
+        const kafka = createKafka(kafkaOptionsFrom(config, { clientId: 'starling-replay' }));
         const control = o.pause ? new ControlChannel(kafka, controlTopic(config), log) : undefined;
         const tty = process.stderr.isTTY;
         let lastLine = 0;

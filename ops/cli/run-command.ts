@@ -1,5 +1,6 @@
 import { loadConfig } from '../../core/config/load.js';
 import { redactText } from '../../core/config/redact.js';
+import { securedConnectionError } from '../../core/errors/secured-connection.js';
 import { UserError } from '../../core/errors/user-error.js';
 
 /**
@@ -17,7 +18,8 @@ export async function runCommand(action: () => Promise<number | undefined>): Pro
   try {
     const code = await action();
     process.exit(code ?? 0);
-  } catch (e) {
+  } catch (caught) {
+    const e = securedConnectionError(caught) ?? caught;
     if (e instanceof UserError) {
       process.stderr.write(`starling: ${redactText(e.message, secrets)}\n`);
       process.exit(e.exitCode);

@@ -3,10 +3,9 @@ import { ConnectApi } from '../../connectors/connect-api.js';
 import { ConnectorSupervisor } from '../../connectors/supervisor.js';
 import { loadConfig } from '../../core/config/load.js';
 import { redactText } from '../../core/config/redact.js';
-import { createKafka } from '../../core/kafka/client.js';
+import { createKafka, kafkaOptionsFrom } from '../../core/kafka/client.js';
 import { createLogger } from '../../core/log/logger.js';
-import { assertValidModel } from '../../schemas/model/validate.js';
-import { SOFTCART_SOURCE_COLUMNS, softcartModel } from '../../schemas/softcart.js';
+import { loadModel } from '../../schemas/model/load.js';
 import { createStagingSink } from '../../sinks/staging/staging-sink.js';
 import { createWarehouseSink } from '../../sinks/warehouse/warehouse-sink.js';
 import { createConformService } from '../../streams/conform/conform-service.js';
@@ -36,8 +35,10 @@ export function runCommands(program: Command): void {
           shutdown(1);
         };
         const stages = config.pipeline.stages;
-        const model = stages.some((s) => s !== 'staging') ? softcartModel : undefined;
-        if (model) assertValidModel(model, SOFTCART_SOURCE_COLUMNS);
+        // Validated by the loader (every problem at once); the same loader as `reconcile` and `migrate`.
+        const model = stages.some((s) => s !== 'staging')
+          ? (await loadModel(config.env.STARLING_MODEL_FILE)).model
+          : undefined;
         const services: Array<{
           name: string;
           group: string;
@@ -97,14 +98,14 @@ export function runCommands(program: Command): void {
         log.info('pipeline running', { stages: services.map((x) => x.name) });
         if (config.env.STARLING_CONNECTOR_SUPERVISOR === 'on' && !stopping) {
           supervisor = new ConnectorSupervisor(
-            new ConnectApi(config.connect.url),
+            new ConnectApi(config.connect.url, config.connect.auth),
             log.child({ stage: 'connectors' }),
           );
           supervisor.start();
         }
         // Operator commands (`starling replay --pause`) reach this process through the control topic.
         const control = new ControlChannel(
-          createKafka({ brokers: config.kafka.brokers, clientId: 'starling-control' }),
+          createKafka(kafkaOptionsFrom(config, { clientId: 'starling-control' })),
           controlTopic(config),
           log,
         );
@@ -128,7 +129,7 @@ export function runCommands(program: Command): void {
           });
         if (!stopping) {
           const endpoints = createOpsEndpoints({
-            kafka: createKafka({ brokers: config.kafka.brokers, clientId: 'starling-metrics' }),
+            kafka: createKafka(kafkaOptionsFrom(config, { clientId: 'starling-metrics' })),
             groups: services.map((x) => x.group),
             sinks: () =>
               services.flatMap((x) => {

@@ -57,6 +57,17 @@ describe('dead letters as read back', () => {
     expect(parseLetter('dlq.g', 0, message(undefined)).headers).toEqual({});
   });
 
+  it('marks a letter whose key or value was cut to fit the dead-letter topic', () => {
+    expect(parseLetter('dlq.g', 0, message({})).truncated).toBe(false);
+    expect(
+      parseLetter('dlq.g', 0, message({ 'starling.value.truncated.from.bytes': Buffer.from('20000000') }))
+        .truncated,
+    ).toBe(true);
+    expect(
+      parseLetter('dlq.g', 0, message({ 'starling.key.truncated.from.bytes': Buffer.from('9') })).truncated,
+    ).toBe(true);
+  });
+
   it('takes the last value of a repeated header; drops only starling.* headers', () => {
     expect(headerText({ a: [Buffer.from('1'), Buffer.from('2')] }, 'a')).toBe('2');
     expect(headerText({}, 'a')).toBeNull();

@@ -1,4 +1,5 @@
 import type { IHeaders, KafkaMessage } from '../../core/kafka/client.js';
+import { TRUNCATED_KEY_HEADER, TRUNCATED_VALUE_HEADER } from '../../sinks/runtime/dead-letters.js';
 
 /** The headers the sinks add to a dead letter (sinks/runtime/dead-letters.ts); all start with this. */
 export const STARLING_HEADER_PREFIX = 'starling.';
@@ -20,6 +21,8 @@ export interface DeadLetter {
   value: Buffer | null;
   /** the original record's own headers: every header that is not `starling.*` */
   headers: IHeaders;
+  /** the key or value was cut to fit the dead-letter topic (sinks/runtime/dead-letters.ts): not replayable */
+  truncated: boolean;
 }
 
 /** A header as text (the last value when it is repeated); null when absent. */
@@ -61,5 +64,6 @@ export function parseLetter(dlqTopic: string, dlqPartition: number, m: KafkaMess
     key: m.key ?? null,
     value: m.value ?? null,
     headers: originalHeaders(h),
+    truncated: headerText(h, TRUNCATED_VALUE_HEADER) !== null || headerText(h, TRUNCATED_KEY_HEADER) !== null,
   };
 }

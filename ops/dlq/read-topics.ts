@@ -7,7 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { UserError } from '../../core/errors/user-error.js';
 import { type Admin, createConsumer, type Kafka, type KafkaMessage } from '../../core/kafka/client.js';
+import { DLQ_MAX_MESSAGE_BYTES } from '../../sinks/runtime/dead-letters.js';
 import { PROBE_GROUP_PREFIX } from '../lag/lag.js';
+
+/** Bytes per fetch: a whole record batch of the largest dead letter a topic takes, with room to spare. */
+export const READ_MAX_BYTES = DLQ_MAX_MESSAGE_BYTES + 1024 * 1024;
 
 /** A throwaway reader group: `starling lag` never reports these. */
 export function probeGroup(): string {
@@ -73,7 +77,15 @@ export async function readTopics(kafka: Kafka, admin: Admin, o: ReadOptions): Pr
   }
   if (position.size === 0) return ranges;
 
-  const consumer = createConsumer(kafka, { groupId: o.groupId, maxWaitTimeInMs: 100, retry: { retries: 2 } });
+  const consumer = createConsumer(kafka, {
+    groupId: o.groupId,
+    maxWaitTimeInMs: 100,
+    retry: { retries: 2 },
+    // A dead letter may be as large as its topic allows (16 MiB): with kafkajs' 1 MiB per partition, a
+    // record batch holding a letter of about 1 MiB was never read whole and reading stalled there.
+    maxBytesPerPartition: READ_MAX_BYTES,
+    maxBytes: READ_MAX_BYTES,
+  });
   let failure: unknown;
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => {
@@ -127,7 +139,7 @@ export async function readTopics(kafka: Kafka, admin: Admin, o: ReadOptions): Pr
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachBatch: async ({ batch }) => {
+      eachBatch: async ({ batch, resolveOffset }) => {
         const k = pk(batch.topic, batch.partition);
         const at = position.get(k);
         if (at === undefined || failure !== undefined) return;
@@ -141,7 +153,12 @@ export async function readTopics(kafka: Kafka, admin: Admin, o: ReadOptions): Pr
           return;
         }
         const last = batch.messages[batch.messages.length - 1];
-        if (last !== undefined) advance(batch.topic, batch.partition, Number(last.offset) + 1);
+        if (last !== undefined) {
+          // Moves the fetch position on (nothing is committed): without it kafkajs fetches the same batch
+          // again, and a topic larger than one fetch was never read to its end.
+          resolveOffset(last.offset);
+          advance(batch.topic, batch.partition, Number(last.offset) + 1);
+        }
       },
     });
     // Applied once the partitions are assigned; a partition with nothing to read is paused from the start.

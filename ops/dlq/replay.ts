@@ -124,7 +124,9 @@ export async function replayDeadLetters(
             result.alreadyReplayed++;
             continue;
           }
-          const why = await targets.problem(l);
+          const why = l.truncated
+            ? 'its key or value was cut to fit the dead-letter topic: the original bytes are not kept'
+            : await targets.problem(l);
           if (why === null) selected.push(l);
           else skip(l, why);
         }

@@ -22,6 +22,7 @@ const letter = (
   key: null,
   value: null,
   headers: {},
+  truncated: false,
   ...more,
 });
 

@@ -118,7 +118,7 @@ export async function runDoctor(config: StarlingConfig): Promise<DoctorReport> {
       config,
       'connect',
       redactUrl(config.connect.url),
-      () => gatherConnect(config.connect.url),
+      () => gatherConnect(config.connect.url, config.connect.auth),
       () => [],
     ),
   ]);

@@ -4,7 +4,7 @@
  */
 import { defaultCaptureOptions, mariaDbConnectorConfig } from '../../connectors/mariadb.js';
 import type { StarlingConfig } from '../../core/config/load.js';
-import { createKafka } from '../../core/kafka/client.js';
+import { createKafka, kafkaOptionsFrom } from '../../core/kafka/client.js';
 
 export type TopicKind = 'raw' | 'conformed' | 'schema history';
 
@@ -51,7 +51,7 @@ export function schemaHistoryTopic(config: StarlingConfig): string {
 }
 
 export async function gatherKafka(config: StarlingConfig): Promise<KafkaFacts> {
-  const admin = createKafka({ brokers: config.kafka.brokers, retries: 1, connectionTimeoutMs: 5000 }).admin();
+  const admin = createKafka(kafkaOptionsFrom(config, { retries: 1, connectionTimeoutMs: 5000 })).admin();
   await admin.connect();
   try {
     const cluster = await admin.describeCluster();

@@ -3,6 +3,7 @@
  * the level of each subject under Starling's topic prefix. The only I/O of the registry checks.
  */
 import type { StarlingConfig } from '../../core/config/load.js';
+import { authHeaders } from '../../core/config/security.js';
 
 export interface RegistryFacts {
   /** the ccompat API's URL */
@@ -11,8 +12,11 @@ export interface RegistryFacts {
   subjects: Array<{ subject: string; level: string }>;
 }
 
-async function getJson<T>(url: string): Promise<{ status: number; body: T | undefined }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+async function getJson<T>(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: T | undefined }> {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
   if (!res.ok && res.status !== 404) throw new Error(`GET ${url}: HTTP ${res.status} ${text.slice(0, 200)}`);
   return { status: res.status, body: res.ok && text ? (JSON.parse(text) as T) : undefined };
@@ -27,9 +31,11 @@ export function isStarlingSubject(config: StarlingConfig, subject: string): bool
 }
 
 export async function gatherRegistry(config: StarlingConfig): Promise<RegistryFacts> {
+  const headers = authHeaders(config.registry.auth);
   const base = config.registry.ccompatUrl;
-  const global = (await getJson<{ compatibilityLevel?: string }>(`${base}/config`)).body?.compatibilityLevel;
-  const all = (await getJson<string[]>(`${base}/subjects`)).body ?? [];
+  const global = (await getJson<{ compatibilityLevel?: string }>(`${base}/config`, headers)).body
+    ?.compatibilityLevel;
+  const all = (await getJson<string[]>(`${base}/subjects`, headers)).body ?? [];
   const mine = all.filter((s) => isStarlingSubject(config, s)).sort();
   const subjects: RegistryFacts['subjects'] = [];
   // A few requests at a time: a prefix can have hundreds of subjects.
@@ -40,6 +46,7 @@ export async function gatherRegistry(config: StarlingConfig): Promise<RegistryFa
         // answers with the global level.
         const r = await getJson<{ compatibilityLevel?: string }>(
           `${base}/config/${encodeURIComponent(subject)}`,
+          headers,
         );
         return { subject, level: r.body?.compatibilityLevel ?? global ?? 'BACKWARD' };
       }),

@@ -2,9 +2,11 @@
  * Facts about the source MariaDB/MySQL, read as the capture user (the account Debezium connects with), so
  * that what the doctor sees is what Debezium will be allowed to see. The only I/O of the source checks.
  */
+
 import mysql from 'mysql2/promise';
 import { defaultCaptureOptions, mariaDbConnectorConfig } from '../../connectors/mariadb.js';
 import type { StarlingConfig } from '../../core/config/load.js';
+import { mysqlSslOptions } from '../../core/config/security.js';
 import { tableColumns } from '../backfill/source.js';
 
 export interface SourceFacts {
@@ -59,6 +61,7 @@ export async function gatherSource(config: StarlingConfig): Promise<SourceFacts>
     port: m.port,
     user: m.captureUser,
     password: m.capturePassword,
+    ssl: mysqlSslOptions(m.tls),
     connectTimeout: 5000,
     supportBigNumbers: true,
     bigNumberStrings: true,

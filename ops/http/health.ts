@@ -11,7 +11,9 @@ import { ConnectApi } from '../../connectors/connect-api.js';
 import type { SupervisedState } from '../../connectors/supervisor.js';
 import type { StarlingConfig } from '../../core/config/load.js';
 import { redactText } from '../../core/config/redact.js';
-import { createKafka } from '../../core/kafka/client.js';
+import { authHeaders, mysqlSslOptions } from '../../core/config/security.js';
+import { createKafka, kafkaOptionsFrom } from '../../core/kafka/client.js';
+import { epochReports, type PartitionEpochReport } from '../../sinks/epochs/report.js';
 
 /** UP / DOWN for Starling's own probes; Kafka Connect's own states (RUNNING, FAILED, PAUSED, ...) as reported. */
 export interface ComponentHealth {
@@ -75,7 +77,7 @@ export async function checkHealth(config: StarlingConfig, opts: HealthOptions = 
   };
 
   const connectors = async (): Promise<ComponentHealth[]> => {
-    const api = new ConnectApi(config.connect.url);
+    const api = new ConnectApi(config.connect.url, config.connect.auth);
     try {
       return await withTimeout('kafka-connect', timeoutMs, async () => {
         const names = (await api.list()).sort();
@@ -97,6 +99,7 @@ export async function checkHealth(config: StarlingConfig, opts: HealthOptions = 
   const registry = () =>
     probe('registry', async () => {
       const res = await fetch(`${config.registry.ccompatUrl}/subjects`, {
+        headers: authHeaders(config.registry.auth),
         signal: AbortSignal.timeout(timeoutMs),
       });
       await res.text();
@@ -127,6 +130,7 @@ export async function checkHealth(config: StarlingConfig, opts: HealthOptions = 
         port: config.mysql.port,
         user: config.mysql.user,
         password: config.mysql.password,
+        ssl: mysqlSslOptions(config.mysql.tls),
         connectTimeout: timeoutMs,
       });
       conn.on('error', () => undefined);
@@ -139,11 +143,9 @@ export async function checkHealth(config: StarlingConfig, opts: HealthOptions = 
 
   const kafka = () =>
     probe('kafka', async () => {
-      const admin = createKafka({
-        brokers: config.kafka.brokers,
-        retries: 0,
-        connectionTimeoutMs: timeoutMs,
-      }).admin();
+      const admin = createKafka(
+        kafkaOptionsFrom(config, { retries: 0, connectionTimeoutMs: timeoutMs }),
+      ).admin();
       try {
         await admin.connect();
         await admin.describeCluster();
@@ -155,7 +157,7 @@ export async function checkHealth(config: StarlingConfig, opts: HealthOptions = 
   const groups = async (): Promise<ComponentHealth[]> => {
     if (!opts.groups?.length) return [];
     // Default retries (finding a group's coordinator can take one); the timeout bounds the whole check.
-    const admin = createKafka({ brokers: config.kafka.brokers, connectionTimeoutMs: timeoutMs }).admin();
+    const admin = createKafka(kafkaOptionsFrom(config, { connectionTimeoutMs: timeoutMs })).admin();
     try {
       return await withTimeout('consumer groups', timeoutMs, async () => {
         await admin.connect();
@@ -184,7 +186,28 @@ export async function checkHealth(config: StarlingConfig, opts: HealthOptions = 
     if (sv.unrecoverable && c.state !== 'RUNNING')
       c.detail = `${c.detail ? `${c.detail} — ` : ''}cannot recover by a restart: ${sv.unrecoverable.reason}. Way out: ${sv.unrecoverable.wayOut}`;
   }
+  components.push(...epochHealth(epochReports()));
   return { status: overallStatus(components), components };
+}
+
+/**
+ * One line per raw partition whose source coordinates restarted or whose guard raised the alarm. A detected
+ * epoch is UP (its changes are applied) but named, so nobody misses that the source was reset; a partition
+ * whose newest batch raised the guard alarm is ALARM (degraded) until a batch is accepted again.
+ */
+export function epochHealth(reports: readonly PartitionEpochReport[]): ComponentHealth[] {
+  return reports
+    .filter((r) => r.epochsDetected > 0 || r.guardAlarms > 0)
+    .map((r) => ({
+      name: `source-epoch:${r.group}/${r.topic}/${r.partition}`,
+      state: r.guardAlarmActive ? 'ALARM' : 'UP',
+      detail: [
+        r.epochsDetected > 0 ? `epoch ${r.currentEpoch}: ${r.lastRestart}` : undefined,
+        r.guardAlarmActive ? `position guard alarm: ${r.lastGuardAlarm}` : undefined,
+      ]
+        .filter((x) => x !== undefined)
+        .join(' — '),
+    }));
 }
 
 function withDetail(

@@ -6,6 +6,7 @@
  * the same numbers; the sink counters are rendered as they are at the scrape.
  */
 import type { Kafka } from '../../core/kafka/client.js';
+import { epochReports } from '../../sinks/epochs/report.js';
 import { type LagSample, measureLag } from '../lag/lag.js';
 import { renderMetrics, type SinkMetricsInput } from './metrics.js';
 
@@ -56,5 +57,5 @@ export type MetricsSourceOptions = {
 export function createMetricsSource(opts: MetricsSourceOptions): () => Promise<string> {
   const now = opts.now ?? Date.now;
   const sample = 'sampler' in opts ? opts.sampler : createLagSampler(opts);
-  return async () => renderMetrics(await sample(), opts.sinks(), now());
+  return async () => renderMetrics(await sample(), opts.sinks(), now(), epochReports());
 }

@@ -6,6 +6,7 @@
  * has no `_lag_seconds` sample rather than a made-up one; a sink that has not committed yet has no
  * `starling_sink_seconds_since_last_commit` sample.
  */
+import type { PartitionEpochReport } from '../../sinks/epochs/report.js';
 import type { LagSample } from '../lag/lag.js';
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -61,7 +62,13 @@ interface Family {
   samples: { labels: Labels; value: number }[];
 }
 
-export function renderMetrics(sample: LagSample | undefined, sinks: SinkMetricsInput[], now: number): string {
+export function renderMetrics(
+  sample: LagSample | undefined,
+  sinks: SinkMetricsInput[],
+  now: number,
+  /** What source-epoch tracking saw in this process (sinks/epochs/report.ts). */
+  epochs: readonly PartitionEpochReport[] = [],
+): string {
   const rows = sample?.rows ?? [];
   const families: Family[] = [
     {
@@ -140,6 +147,24 @@ export function renderMetrics(sample: LagSample | undefined, sinks: SinkMetricsI
           labels: { group: s.group },
           value: Math.max(0, now - s.stats.lastCommitAt) / 1000,
         })),
+    },
+    {
+      name: 'starling_source_epochs_total',
+      help: "Source epochs this process detected: the source's binlog coordinates restarted (RESET MASTER, a rebuilt server, a failover, a new snapshot).",
+      type: 'counter',
+      samples: epochs.map((e) => ({
+        labels: { group: e.group, topic: e.topic, partition: e.partition },
+        value: e.epochsDetected,
+      })),
+    },
+    {
+      name: 'starling_position_guard_alarms_total',
+      help: 'Batches whose new records nearly all carried coordinates below those already written (the position guard rejecting everything).',
+      type: 'counter',
+      samples: epochs.map((e) => ({
+        labels: { group: e.group, topic: e.topic, partition: e.partition },
+        value: e.guardAlarms,
+      })),
     },
   ];
   const lines: string[] = [];

@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise';
 import type { StarlingConfig } from '../../core/config/load.js';
+import { mysqlSslOptions } from '../../core/config/security.js';
 import { UserError } from '../../core/errors/user-error.js';
 import type { Runner } from './table-side.js';
 
@@ -29,6 +30,7 @@ export function mariadbSource(config: StarlingConfig, connections = 4): MariadbS
     port: config.mysql.port,
     user: config.mysql.user,
     password: config.mysql.password,
+    ssl: mysqlSslOptions(config.mysql.tls),
     charset: 'utf8mb4',
     supportBigNumbers: true,
     bigNumberStrings: true,
@@ -52,7 +54,7 @@ export function mariadbSource(config: StarlingConfig, connections = 4): MariadbS
         await conn.query("SET time_zone = '+00:00'");
         ready.add(raw);
       }
-      const [rows] = await conn.query({ sql, rowsAsArray: true }, params);
+      const [rows] = await conn.query({ sql: bindOutsideQuotes(sql, params), rowsAsArray: true });
       return rows as unknown[][];
     } catch (e) {
       throw unreachable(config, e);
@@ -75,4 +77,35 @@ function unreachable(config: StarlingConfig, e: unknown): unknown {
 
 export function mysqlIdent(name: string): string {
   return `\`${name.replaceAll('`', '``')}\``;
+}
+
+/**
+ * Binds `?` placeholders as mysql2 would (each value escaped by mysql.escape), but only outside quoted
+ * identifiers and strings: mysql2's own substitution replaces every `?`, including one inside a quoted
+ * column name such as `what?`, which then reads a value as part of a name.
+ */
+export function bindOutsideQuotes(sql: string, params: unknown[]): string {
+  if (params.length === 0) return sql;
+  let out = '';
+  let quote: string | null = null;
+  let next = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i]!;
+    if (quote) {
+      out += ch;
+      // A doubled quote stays inside; a single one ends the quoted part.
+      if (ch === quote) {
+        if (sql[i + 1] === quote) out += sql[++i];
+        else quote = null;
+      } else if (ch === '\\' && quote !== '`' && i + 1 < sql.length) out += sql[++i];
+    } else if (ch === '`' || ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+    } else if (ch === '?') {
+      if (next >= params.length) throw new Error(`more placeholders than the ${params.length} values`);
+      out += mysql.escape(params[next++] as Parameters<typeof mysql.escape>[0]);
+    } else out += ch;
+  }
+  if (next !== params.length) throw new Error(`${params.length} values for ${next} placeholders`);
+  return out;
 }

@@ -2,7 +2,9 @@ import type { StarlingConfig } from '../../core/config/load.js';
 import { UserError } from '../../core/errors/user-error.js';
 import type { FactDef, StarModel } from '../../schemas/model/types.js';
 import { softcartModel } from '../../schemas/softcart.js';
+import { stagingName } from '../../sinks/postgres/sql.js';
 import { compareTables } from './compare-table.js';
+import { deadLetterReport } from './dead-letters.js';
 import { planFact } from './fact-mapping.js';
 import { type MariadbSource, mariadbSource, mysqlIdent } from './mariadb-source.js';
 import { type PostgresSource, postgresSource } from './postgres-source.js';
@@ -31,6 +33,8 @@ export interface ReconcileOptions {
   /** Queries in flight per database (default 4). */
   concurrency?: number;
   model?: StarModel;
+  /** List the keys with dead letters (read from Kafka); default true. */
+  deadLetters?: boolean;
   onProgress?(p: { table: string; checked: number; total: number }): void;
 }
 
@@ -129,9 +133,11 @@ export async function reconcile(
     const results: TableResult[] = [];
     for (const t of inScope) results.push(await stagingResult(ctx, t));
     if (!selected) {
+      // Staging holds each source table under its staging name (stagingName: long names are mapped).
+      const stagingNames = new Set(all.map((t) => `${t.db}.${stagingName(t.name)}`));
       for (const db of databases)
         for (const name of await readStagingTableNames(ctx.staging.run, db))
-          if (!ctx.sourceTables.has(`${db}.${name}`))
+          if (!stagingNames.has(`${db}.${name}`))
             results.push({
               ...empty('staging', db, name, db, name, 'staging'),
               status: 'differs',
@@ -144,11 +150,22 @@ export async function reconcile(
       const wanted = selected ? inScope.some((t) => `${t.db}.${t.name}` === id) : databases.includes(db);
       if (wanted) results.push(await factResult(ctx, fact, db));
     }
+    const deadLetters =
+      options.deadLetters === false
+        ? undefined
+        : await deadLetterReport(config, {
+            source: ctx.source.run,
+            warehouse: ctx.warehouse?.run,
+            sourceKeys: new Map([...ctx.sourceTables].map(([id, t]) => [id, t.key])),
+            model,
+            warehouseSchema: config.pipeline.warehouseSchema ?? model.name,
+          });
     return {
       at: new Date().toISOString(),
       segmentRows,
       clean: results.every((r) => r.status !== 'differs'),
       tables: results,
+      ...(deadLetters ? { deadLetters } : {}),
     };
   } finally {
     await Promise.allSettled([ctx.source.close(), ctx.staging.close(), ctx.warehouse?.close()]);

@@ -1,3 +1,4 @@
+import type { DeadLetterReport } from './dead-letters.js';
 import type { Difference, KeyTuple, ReconcileReport, TableResult } from './types.js';
 
 /** Differences shown per table in the readable report (--json has all that were named). */
@@ -73,6 +74,7 @@ export function formatReport(report: ReconcileReport, shown = SHOWN_DIFFERENCES)
       );
     for (const n of t.notes) out.push(`  note: ${n}`);
   }
+  if (report.deadLetters) out.push(...formatDeadLetters(report.deadLetters, shown));
   const differ = report.tables.filter((t) => t.status === 'differs').length;
   const skipped = report.tables.filter((t) => t.status === 'not-checked').length;
   const checked = report.tables.length - skipped;
@@ -81,5 +83,42 @@ export function formatReport(report: ReconcileReport, shown = SHOWN_DIFFERENCES)
   else if (differ === 0)
     out.push(`Clean: ${checked} comparison${checked === 1 ? '' : 's'}, no differences${tail}.`);
   else out.push(`Differences in ${differ} of ${checked} comparison${checked === 1 ? '' : 's'}${tail}.`);
+  return out;
+}
+
+/** Keys shown per table in the readable report's dead-letter section (--json has up to KEYS_LISTED). */
+export const SHOWN_KEYS = 10;
+
+/**
+ * The dead-letter section: per table the keys with dead letters (count, codes, newest time, groups, and
+ * whether the source has the key now), then the facts referring to dead-lettered dimension members.
+ */
+export function formatDeadLetters(d: DeadLetterReport, shownKeys = SHOWN_KEYS): string[] {
+  if (d.error !== undefined) return [`DEAD LETTERS not read: ${d.error}`];
+  if (d.letters === 0)
+    return [`Dead letters: none${d.groups.length > 0 ? ` (read dlq.${d.groups.join(', dlq.')})` : ''}.`];
+  const out = [
+    `Dead letters (information, not differences): ${rows(d.letters, 'letter')} in dlq.${d.groups.join(', dlq.')}${d.repeated > 0 ? ` (and ${d.repeated} repeated: records dead-lettered again after a restart or rebalance)` : ''}`,
+  ];
+  for (const t of d.tables) {
+    const absent = t.keys.filter((k) => k.inSource === false).length;
+    const note = absent > 0 ? `, ${absent} of them not in the source now (injected or deleted since)` : '';
+    out.push(`  ${t.table}: ${rows(t.letters, 'letter')}, ${rows(t.keyCount, 'key')}${note}`);
+    for (const k of t.keys.slice(0, shownKeys)) {
+      const where = k.inSource === false ? ', not in the source' : '';
+      const replayed = k.replayed > 0 ? `, ${k.replayed} replayed` : '';
+      out.push(
+        `    ${k.key}: ${k.count} (${k.codes.join(', ')}; newest ${new Date(k.newestMs).toISOString()}; ${k.groups.join(', ')}${where}${replayed})`,
+      );
+    }
+    if (t.keyCount > shownKeys) out.push(`    ... and ${t.keyCount - shownKeys} more keys`);
+  }
+  for (const a of d.affectedFacts) {
+    const members = `${rows(a.memberCount, 'member')} with dead-lettered changes`;
+    const examples = a.examples.map((e) => e.join(', ')).join('; ');
+    out.push(
+      `  ${a.dimension}: ${members}; ${rows(a.count, `${a.fact} fact`)} refer to them${a.count > 0 ? ` (${examples}${a.count > a.examples.length ? '; ...' : ''})` : ''}`,
+    );
+  }
   return out;
 }

@@ -1,3 +1,4 @@
+import { stagingName } from '../../sinks/postgres/sql.js';
 import { type MariadbColumn, pairCanon, quoteIdent } from './canonical.js';
 import type { SideSpec } from './table-side.js';
 import { type Canon, KEY_KINDS } from './types.js';
@@ -77,12 +78,16 @@ export async function readSourceTables(
   return [...tables.values()];
 }
 
-/** Reads a staging table's columns and primary key; undefined when it does not exist. */
+/**
+ * Reads the staging mirror of a source table (its names mapped as the sink maps them: stagingName), its
+ * columns (by staging name) and primary key; undefined when it does not exist.
+ */
 export async function readStagingTable(
   run: (sql: string, params: unknown[]) => Promise<unknown[][]>,
-  schema: string,
-  table: string,
+  sourceDb: string,
+  sourceTable: string,
 ): Promise<StagingTable | undefined> {
+  const [schema, table] = [stagingName(sourceDb), stagingName(sourceTable)];
   const cols = await run(
     `SELECT column_name, data_type FROM information_schema.columns
       WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
@@ -103,11 +108,12 @@ export async function readStagingTable(
   };
 }
 
-/** The tables of a staging schema (the staging sink's bookkeeping tables left out). */
+/** The tables (staging names) of a source database's staging schema, bookkeeping tables left out. */
 export async function readStagingTableNames(
   run: (sql: string, params: unknown[]) => Promise<unknown[][]>,
-  schema: string,
+  sourceDb: string,
 ): Promise<string[]> {
+  const schema = stagingName(sourceDb);
   const rows = await run(
     `SELECT table_name FROM information_schema.tables
       WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_\\_starling%'
@@ -125,8 +131,10 @@ export function planStagingPair(source: SourceTable, staging: StagingTable | und
     return { ok: false, problems: [`no table "${source.db}"."${source.name}" in staging`], notes };
   const byName = new Map(source.columns.map((c) => [c.name, c]));
   const keyCanons: Canon[] = [];
+  // Staging names its columns by stagingName (only names past PostgreSQL's 63 bytes differ).
+  const mirrored = (n: string) => staging.columns.get(stagingName(n));
   for (const k of source.key) {
-    const type = staging.columns.get(k);
+    const type = mirrored(k);
     if (type === undefined) {
       problems.push(`key column ${k} is missing in staging`);
       continue;
@@ -142,14 +150,14 @@ export function planStagingPair(source: SourceTable, staging: StagingTable | und
     keyCanons.push(canon);
   }
   if (problems.length > 0) return { ok: false, problems, notes };
-  if (staging.key.join(',') !== source.key.join(','))
+  if (staging.key.join(',') !== source.key.map(stagingName).join(','))
     problems.push(
       `staging's primary key is (${staging.key.join(', ')}), the source's (${source.key.join(', ')})`,
     );
   const columns: Array<{ name: string; canon: Canon }> = [];
   for (const c of source.columns) {
     if (source.key.includes(c.name)) continue;
-    const type = staging.columns.get(c.name);
+    const type = mirrored(c.name);
     if (type === undefined) {
       problems.push(`column ${c.name} is missing in staging`);
       continue;
@@ -161,14 +169,14 @@ export function planStagingPair(source: SourceTable, staging: StagingTable | und
     }
     columns.push({ name: c.name, canon });
   }
-  const sourceNames = new Set(source.columns.map((c) => c.name));
+  const sourceNames = new Set(source.columns.map((c) => stagingName(c.name)));
   const stagingOnly = [...staging.columns.keys()].filter(
     (n) => !sourceNames.has(n) && !STAGING_META_COLUMNS.has(n),
   );
   if (stagingOnly.length > 0)
     notes.push(`column${stagingOnly.length > 1 ? 's' : ''} in staging only: ${stagingOnly.join(', ')}`);
   const my = (n: string) => quoteIdent('mariadb', n);
-  const pgq = (n: string) => quoteIdent('postgres', n);
+  const pgq = (n: string) => quoteIdent('postgres', stagingName(n));
   return {
     ok: true,
     problems,
@@ -188,7 +196,7 @@ export function planStagingPair(source: SourceTable, staging: StagingTable | und
         key: source.key.map((k, i) => ({
           sql: pgq(k),
           canon: keyCanons[i]!,
-          pgType: staging.columns.get(k),
+          pgType: mirrored(k),
         })),
         columns: columns.map((c) => ({ sql: pgq(c.name), canon: c.canon })),
       },

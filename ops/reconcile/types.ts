@@ -1,3 +1,5 @@
+import type { DeadLetterReport } from './dead-letters.js';
+
 /**
  * The shared vocabulary of `starling reconcile`: how a column is rendered as canonical text (a Canon), key
  * ranges, range checksums, differences and the report.
@@ -130,4 +132,10 @@ export interface ReconcileReport {
   segmentRows: number;
   clean: boolean;
   tables: TableResult[];
+  /**
+   * The keys with dead letters in the staging, conform and warehouse groups, and the facts that refer to a
+   * dead-lettered dimension member. Information: it does not make the report unclean by itself (a change
+   * the targets did not get shows as a difference of its table when it matters). Absent when not read.
+   */
+  deadLetters?: DeadLetterReport;
 }

@@ -9,7 +9,7 @@
 import { AvroCodec } from '../../core/codec/avro-codec.js';
 import { RegistryClient } from '../../core/codec/registry-client.js';
 import type { StarlingConfig } from '../../core/config/load.js';
-import { createKafka, createProducer, type Producer } from '../../core/kafka/client.js';
+import { createKafka, createProducer, kafkaOptionsFrom, type Producer } from '../../core/kafka/client.js';
 import type { MongoEnvelope, MongoKey } from '../../sinks/envelope/mongodb-schema.js';
 import { mongoSource, relaxedId, strictJson } from './debezium-event.js';
 import { catalogObjectId } from './object-id.js';
@@ -109,9 +109,9 @@ export class CatalogChangePublisher {
     docs: ReadonlyArray<Record<string, unknown>>,
     o: { config: StarlingConfig; topicPrefix: string; now?: () => number },
   ): Promise<CatalogChangePublisher> {
-    const registry = new RegistryClient(o.config.registry.ccompatUrl);
+    const registry = new RegistryClient(o.config.registry.ccompatUrl, o.config.registry.auth);
     const schemas = await registerCatalogSchemas(registry, o.topicPrefix, 'catalog', 'electronics');
-    const kafka = createKafka({ brokers: o.config.kafka.brokers });
+    const kafka = createKafka(kafkaOptionsFrom(o.config));
     const admin = kafka.admin();
     await admin.connect();
     try {

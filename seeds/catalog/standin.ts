@@ -8,7 +8,7 @@
 import { AvroCodec } from '../../core/codec/avro-codec.js';
 import { RegistryClient } from '../../core/codec/registry-client.js';
 import { loadConfig, type StarlingConfig } from '../../core/config/load.js';
-import { type Admin, createKafka, createProducer } from '../../core/kafka/client.js';
+import { type Admin, createKafka, createProducer, kafkaOptionsFrom } from '../../core/kafka/client.js';
 import { mongoKeySchema, mongoTopic, mongoValueSchema } from '../../sinks/envelope/mongodb-schema.js';
 import { catalogSnapshotEvents, type SnapshotOptions } from './debezium-event.js';
 
@@ -73,7 +73,7 @@ export async function publishCatalogSnapshot(
   const collection = opts.collection ?? 'electronics';
   const events = catalogSnapshotEvents(docs, { ...opts, db, collection });
 
-  const registry = new RegistryClient(config.registry.ccompatUrl);
+  const registry = new RegistryClient(config.registry.ccompatUrl, config.registry.auth);
   const schemas = await registerCatalogSchemas(registry, opts.topicPrefix, db, collection);
   const { topic, keySchemaId, valueSchemaId } = schemas;
   const codec = new AvroCodec(registry);
@@ -84,7 +84,7 @@ export async function publishCatalogSnapshot(
     })),
   );
 
-  const kafka = createKafka({ brokers: config.kafka.brokers });
+  const kafka = createKafka(kafkaOptionsFrom(config));
   const admin = kafka.admin();
   await admin.connect();
   try {

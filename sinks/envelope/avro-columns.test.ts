@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { microsToTimestamp } from './avro-columns.js';
+import { columnFromField, microsToTimestamp, sourceColumnName, unescapeSqlDefault } from './avro-columns.js';
 
 /** The definition, in exact integer arithmetic only. */
 function reference(us: bigint): string {
@@ -35,5 +35,47 @@ describe('microsToTimestamp', () => {
       expect(microsToTimestamp(us)).toBe(reference(us));
       expect(microsToTimestamp(us + 1n)).toBe(reference(us + 1n));
     }
+  });
+});
+
+describe('column names from Debezium field names', () => {
+  const param = (name: string, type: string) => ({
+    type,
+    'connect.parameters': { '__debezium.source.column.type': 'INT', '__debezium.source.column.name': name },
+  });
+
+  it('takes the exact source name from the field parameter, whatever the Avro field is called', () => {
+    expect(sourceColumnName({ name: 'my_u0020col', type: ['null', param('my col', 'int')] })).toBe('my col');
+    expect(sourceColumnName({ name: 'my_u005fcol', type: ['null', param('my_col', 'string')] })).toBe(
+      'my_col',
+    );
+    expect(sourceColumnName({ name: 'x_u0022', type: param('x"; DROP TABLE t; --', 'int') })).toBe(
+      'x"; DROP TABLE t; --',
+    );
+    expect(columnFromField({ name: '_u540d_u524d', type: ['null', param('名前', 'string')] }).name).toBe(
+      '名前',
+    );
+  });
+
+  it('keeps the field name of records written without the parameter', () => {
+    expect(sourceColumnName({ name: 'customer_id', type: 'int' })).toBe('customer_id');
+    expect(columnFromField({ name: 'price', type: ['null', 'double'] }).name).toBe('price');
+  });
+});
+
+describe('text defaults as Debezium carries them (SQL escapes left in)', () => {
+  it('undoes the escapes of a string literal', () => {
+    expect(unescapeSqlDefault("d''ef; --")).toBe("d'ef; --");
+    expect(unescapeSqlDefault('p\\\\q')).toBe('p\\q');
+    expect(unescapeSqlDefault("\\'a\\n\\t\\0\\%\\_")).toBe("'a\n\t\0\\%\\_");
+    expect(unescapeSqlDefault('plain text 日本')).toBe('plain text 日本');
+  });
+
+  it('applies to text columns only', () => {
+    const field = (type: string, d: string) => ({ name: 'c', type: ['null', type], default: d });
+    expect(columnFromField({ ...field('string', "x''y"), type: 'string' }).defaultValue).toBe("x'y");
+    expect(columnFromField({ name: 'b', type: 'bytes', default: "x''y" }).defaultValue).toEqual(
+      Buffer.from("x''y", 'latin1'),
+    );
   });
 });

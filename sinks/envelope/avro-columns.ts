@@ -55,7 +55,24 @@ function unwrapOptional(type: AvroNode): { inner: AvroNode; optional: boolean } 
   return { inner: type, optional: false };
 }
 
-/** One Avro field of a Debezium row schema -> a column spec. */
+/** The schema parameter Debezium's column.propagate.source.type adds: the column's name as the source spells it. */
+export const SOURCE_COLUMN_NAME = '__debezium.source.column.name';
+
+/**
+ * The source column a field mirrors. Avro field names are restricted to [A-Za-z0-9_], so Debezium adjusts
+ * any other name (field.name.adjustment.mode: `my col` -> `my_u0020col`); the exact name travels as a schema
+ * parameter (connectors/mariadb.ts turns it on). Records written without it keep their field names.
+ */
+export function sourceColumnName(field: AvroField): string {
+  const { inner } = unwrapOptional(field.type);
+  if (typeof inner === 'object' && !Array.isArray(inner)) {
+    const name = (inner['connect.parameters'] as Record<string, unknown> | undefined)?.[SOURCE_COLUMN_NAME];
+    if (typeof name === 'string' && name !== '') return name;
+  }
+  return field.name;
+}
+
+/** One Avro field of a Debezium row schema -> a column spec, named after the source column. */
 export function columnFromField(field: AvroField): ColumnSpec {
   const { inner, optional } = unwrapOptional(field.type);
   let kind: ColumnKind | undefined;
@@ -86,10 +103,10 @@ export function columnFromField(field: AvroField): ColumnSpec {
   if (!kind) {
     throw new BadRecordError(
       'SCHEMA_UNSUPPORTED',
-      `column ${field.name} has a type Starling cannot map: ${JSON.stringify(inner)}`,
+      `column ${sourceColumnName(field)} has a type Starling cannot map: ${JSON.stringify(inner)}`,
     );
   }
-  const spec: ColumnSpec = { name: field.name, kind, optional };
+  const spec: ColumnSpec = { name: sourceColumnName(field), kind, optional };
   if (precision !== undefined) spec.precision = precision;
   if (scale !== undefined) spec.scale = scale;
   const rawDefault =
@@ -108,11 +125,46 @@ function defaultToSql(spec: ColumnSpec, raw: unknown): SqlValue {
     return spec.scale === undefined ? raw : decodeDecimal(Buffer.from(raw, 'latin1'), spec.scale);
   }
   if (spec.kind === 'bytes' && typeof raw === 'string') return Buffer.from(raw, 'latin1');
+  if (spec.kind === 'string' && typeof raw === 'string') return unescapeSqlDefault(raw);
   if (typeof raw === 'number' && spec.kind === 'int64') return toSql(spec, BigInt(Math.trunc(raw)));
   return toSql(
     spec,
     typeof raw === 'number' && ['timestamp', 'time'].includes(spec.kind) ? BigInt(raw) : raw,
   );
+}
+
+const BACKSLASH_ESCAPES: Record<string, string> = {
+  '0': '\0',
+  b: '\b',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  Z: '\x1a',
+  // LIKE's escapes keep their backslash outside LIKE patterns.
+  '%': '\\%',
+  _: '\\_',
+};
+
+/**
+ * A text default as the source declared it. Debezium's MariaDB/MySQL DDL parser (3.5/3.6) strips the
+ * quotes of a default literal but leaves its escapes: `DEFAULT 'd''ef'` arrives as `d''ef` and
+ * `DEFAULT 'p\\q'` as `p\\q` (seen live in tests/faults/hostile-identifiers.test.ts). Rows staging already
+ * holds take this default on ADD COLUMN, so the escapes are undone as MariaDB reads a string literal.
+ */
+export function unescapeSqlDefault(s: string): string {
+  if (!s.includes("'") && !s.includes('\\')) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (ch === "'" && s[i + 1] === "'") {
+      out += "'";
+      i++;
+    } else if (ch === '\\' && i + 1 < s.length) {
+      const next = s[++i]!;
+      out += BACKSLASH_ESCAPES[next] ?? next;
+    } else out += ch;
+  }
+  return out;
 }
 
 const pad = (n: number | bigint, w: number) => n.toString().padStart(w, '0');

@@ -25,6 +25,8 @@ const OPS = new Set(['c', 'u', 'd', 'r']);
  * Position of a MariaDB/MySQL change: binlog file sequence, event position, row within the event, then the
  * Kafka offset (equal binlog coordinates only occur for re-sent copies of one event, which the partition
  * order then settles). Fixed-width digits make string order equal numeric order.
+ * This is the position of source epoch 0; the stages that read raw topics (staging sink, conform processors)
+ * prefix later epochs (`e:<epoch>:…`, sinks/epochs) once the source's coordinates restart.
  */
 export function binlogPosition(source: RelationalSource, offset: string): string {
   const seq = /\.(\d+)$/.exec(source.file)?.[1];
@@ -35,24 +37,22 @@ export function binlogPosition(source: RelationalSource, offset: string): string
 
 /** Column specs of a schema version, computed once per schema id (every record of that id shares them). */
 const columnCache = new WeakMap<object, ColumnSpec[]>();
+/** The Avro field each spec reads (spec names are the source's, which Avro field names may not spell). */
+const fieldCache = new WeakMap<ColumnSpec[], Map<string, ColumnSpec>>();
 export function columnsOf(schema: Record<string, unknown>): ColumnSpec[] {
   let cols = columnCache.get(schema);
   if (!cols) {
-    cols = rowFields(schema as { fields?: Array<{ name: string; type: AvroNode }> }).map(columnFromField);
+    const fields = rowFields(schema as { fields?: Array<{ name: string; type: AvroNode }> });
+    cols = fields.map(columnFromField);
+    fieldCache.set(cols, new Map(fields.map((f, i) => [f.name, cols![i]!])));
     columnCache.set(schema, cols);
   }
   return cols;
 }
 
-/** The same specs by name, also once per schema version (a Map per event was a measurable cost). */
-const byNameCache = new WeakMap<ColumnSpec[], Map<string, ColumnSpec>>();
-function columnsByName(columns: ColumnSpec[]): Map<string, ColumnSpec> {
-  let byName = byNameCache.get(columns);
-  if (!byName) {
-    byName = new Map(columns.map((c) => [c.name, c]));
-    byNameCache.set(columns, byName);
-  }
-  return byName;
+/** The same specs by Avro field name, also once per schema version (a Map per event was a measurable cost). */
+function columnsByField(columns: ColumnSpec[]): Map<string, ColumnSpec> {
+  return fieldCache.get(columns)!;
 }
 
 /**
@@ -73,14 +73,16 @@ export function relationalChange(
       `${env.source.db}.${env.source.table} has no primary key; Starling mirrors keyed tables only`,
     );
   const columns = columnsOf(value.schema);
-  const byName = columnsByName(columns);
-  const keyColumns = Object.keys(key.value);
+  const byField = columnsByField(columns);
+  // Key fields carry no source-name parameter: they are named as the value's fields of the same columns.
+  const keyColumns: string[] = [];
   const keyOut: Record<string, SqlValue> = {};
-  for (const k of keyColumns) {
-    const spec = byName.get(k);
+  for (const k of Object.keys(key.value)) {
+    const spec = byField.get(k);
     if (!spec)
       throw new BadRecordError('KEY_INVALID', `key column ${k} is not a column of ${env.source.table}`);
-    keyOut[k] = toSql(spec, key.value[k]);
+    keyColumns.push(spec.name);
+    keyOut[spec.name] = toSql(spec, key.value[k]);
   }
   const image = env.op === 'd' ? null : env.after;
   if (env.op !== 'd' && !image)
@@ -88,7 +90,7 @@ export function relationalChange(
   let row: Record<string, SqlValue> | null = null;
   if (image) {
     row = {};
-    for (const c of columns) row[c.name] = toSql(c, image[c.name]);
+    for (const [field, c] of byField) row[c.name] = toSql(c, image[field]);
   }
   return {
     table: { namespace: env.source.db, name: env.source.table },

@@ -1,7 +1,16 @@
 import type pg from 'pg';
 import type { ColumnSpec } from '../envelope/types.js';
 import { BadRecordError } from '../envelope/types.js';
-import { ARRAY_TYPE, columnType, ident, literal, qualified } from './sql.js';
+import {
+  ARRAY_TYPE,
+  columnType,
+  ident,
+  isMapped,
+  literal,
+  qualified,
+  stagingName,
+  textLiteral,
+} from './sql.js';
 
 export const TOMBSTONES = '__starling_deleted_keys';
 export const META_COLUMNS = ['_starling_pos', '_starling_op', '_starling_source_ts', '_starling_loaded_at'];
@@ -81,7 +90,7 @@ export async function describeTable(
   }>(
     `SELECT column_name, data_type, numeric_precision, numeric_scale, datetime_precision
        FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`,
-    [schema, table],
+    [stagingName(schema), stagingName(table)],
   );
   if (cols.rowCount === 0) return undefined;
   const key = await client.query<{ attname: string }>(
@@ -89,7 +98,7 @@ export async function describeTable(
        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
       WHERE i.indrelid = (quote_ident($1) || '.' || quote_ident($2))::regclass AND i.indisprimary
       ORDER BY array_position(i.indkey, a.attnum)`,
-    [schema, table],
+    [stagingName(schema), stagingName(table)],
   );
   return {
     columns: new Map(
@@ -108,6 +117,58 @@ export async function describeTable(
   };
 }
 
+/** The staging table of a source table: schema and table names mapped (stagingName), quoted. */
+export function stagingTable(schema: string, table: string): string {
+  return qualified(stagingName(schema), stagingName(table));
+}
+
+/** A source column's staging name, quoted. */
+export function stagingColumn(name: string): string {
+  return ident(stagingName(name));
+}
+
+/** Comments naming the source of every mapped name, so a mapped table or column says what it mirrors. */
+function sourceNameComments(schema: string, table: string, columns: ColumnSpec[]): string[] {
+  const t = stagingTable(schema, table);
+  const out: string[] = [];
+  if (isMapped(schema))
+    out.push(
+      `COMMENT ON SCHEMA ${ident(stagingName(schema))} IS ${textLiteral(`source database: ${schema}`)}`,
+    );
+  if (isMapped(table)) out.push(`COMMENT ON TABLE ${t} IS ${textLiteral(`source table: ${table}`)}`);
+  for (const c of columns)
+    if (isMapped(c.name))
+      out.push(
+        `COMMENT ON COLUMN ${t}.${stagingColumn(c.name)} IS ${textLiteral(`source column: ${c.name}`)}`,
+      );
+  return out;
+}
+
+/**
+ * Source column names staging cannot hold, refused (dead-lettered) with every name involved. Two source
+ * columns whose staging names are equal (two long names with the same prefix and hash) cannot
+ * both be mirrored: the schema version is refused with both names, never merged into one column.
+ */
+export function checkStagingNames(table: string, columns: ColumnSpec[]): void {
+  const seen = new Map<string, string>();
+  for (const c of columns) {
+    const n = stagingName(c.name);
+    // Staging's own columns sit beside the source's: a source column of the same name cannot be mirrored.
+    if (META_COLUMNS.includes(n))
+      throw new BadRecordError(
+        'IDENTIFIER_RESERVED',
+        `${table}: column "${c.name}" has the name of a column staging adds (${META_COLUMNS.join(', ')})`,
+      );
+    const other = seen.get(n);
+    if (other !== undefined)
+      throw new BadRecordError(
+        'IDENTIFIER_COLLISION',
+        `${table}: columns "${other}" and "${c.name}" would both be "${n}" in staging`,
+      );
+    seen.set(n, c.name);
+  }
+}
+
 export function createTableSql(
   schema: string,
   table: string,
@@ -116,30 +177,39 @@ export function createTableSql(
 ): string[] {
   const defs = columns.map(
     (c) =>
-      `${ident(c.name)} ${columnType(c)}${c.defaultValue !== undefined ? ` DEFAULT ${literal(c.defaultValue, c)}` : ''}`,
+      `${stagingColumn(c.name)} ${columnType(c)}${c.defaultValue !== undefined ? ` DEFAULT ${literal(c.defaultValue, c)}` : ''}`,
   );
   return [
-    `CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`,
-    `CREATE TABLE IF NOT EXISTS ${qualified(schema, TOMBSTONES)} (
+    `CREATE SCHEMA IF NOT EXISTS ${ident(stagingName(schema))}`,
+    `CREATE TABLE IF NOT EXISTS ${qualified(stagingName(schema), TOMBSTONES)} (
        table_name text NOT NULL, key text NOT NULL, pos text COLLATE "C" NOT NULL,
        PRIMARY KEY (table_name, key))`,
-    `CREATE TABLE IF NOT EXISTS ${qualified(schema, table)} (
+    `CREATE TABLE IF NOT EXISTS ${stagingTable(schema, table)} (
        ${defs.join(',\n       ')},
        _starling_pos text COLLATE "C" NOT NULL,
        _starling_op char(1) NOT NULL,
        _starling_source_ts timestamptz,
        _starling_loaded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-       PRIMARY KEY (${keyColumns.map(ident).join(', ')}))`,
+       PRIMARY KEY (${keyColumns.map(stagingColumn).join(', ')}))`,
+    ...sourceNameComments(schema, table, columns),
   ];
 }
 
-export function addColumnSql(schema: string, table: string, c: ColumnSpec): string {
+/** ADD COLUMN, and the comment naming its source when its name is mapped. */
+export function addColumnSql(schema: string, table: string, c: ColumnSpec): string[] {
   // ADD COLUMN ... DEFAULT fills the rows staging already has, as the source's ALTER did without row events.
-  return `ALTER TABLE ${qualified(schema, table)} ADD COLUMN IF NOT EXISTS ${ident(c.name)} ${columnType(c)}${
-    c.defaultValue !== undefined ? ` DEFAULT ${literal(c.defaultValue, c)}` : ''
-  }`;
+  return [
+    `ALTER TABLE ${stagingTable(schema, table)} ADD COLUMN IF NOT EXISTS ${stagingColumn(c.name)} ${columnType(c)}${
+      c.defaultValue !== undefined ? ` DEFAULT ${literal(c.defaultValue, c)}` : ''
+    }`,
+    ...(isMapped(c.name)
+      ? [
+          `COMMENT ON COLUMN ${stagingTable(schema, table)}.${stagingColumn(c.name)} IS ${textLiteral(`source column: ${c.name}`)}`,
+        ]
+      : []),
+  ];
 }
 
 export function alterTypeSql(schema: string, table: string, column: string, type: string): string {
-  return `ALTER TABLE ${qualified(schema, table)} ALTER COLUMN ${ident(column)} TYPE ${type}`;
+  return `ALTER TABLE ${stagingTable(schema, table)} ALTER COLUMN ${stagingColumn(column)} TYPE ${type}`;
 }

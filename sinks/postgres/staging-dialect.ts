@@ -1,16 +1,20 @@
 import pg from 'pg';
+import { killPoint } from '../../core/faults/kill-points.js';
 import type { StagingDialect } from '../dialect.js';
 import { BadRecordError, type ChangeEvent, type ColumnSpec, type TableId } from '../envelope/types.js';
 import { keyText, splitForWrite } from '../runtime/reduce.js';
 import {
   addColumnSql,
   alterTypeSql,
+  checkStagingNames,
   compatibility,
   createTableSql,
   describeTable,
+  stagingColumn,
+  stagingTable,
   TOMBSTONES,
 } from './catalog.js';
-import { ARRAY_TYPE, ident, qualified } from './sql.js';
+import { ARRAY_TYPE, qualified, stagingName } from './sql.js';
 
 interface KnownTable {
   key: string[];
@@ -40,6 +44,7 @@ export class PostgresStaging implements StagingDialect {
     // A version already reconciled under the same key needs nothing; a key change must be checked again
     // even when the columns did not change (their spec arrays can be shared).
     if (known?.versions.has(columns) && known.key.join(',') === keyColumns.join(',')) return;
+    checkStagingNames(id, columns);
     const client = await this.pool.connect();
     try {
       let current = await describeTable(client, table.namespace, table.name);
@@ -52,17 +57,18 @@ export class PostgresStaging implements StagingDialect {
         }
         current = await describeTable(client, table.namespace, table.name);
         if (!current) throw new Error(`staging table ${id} was not created`);
+        killPoint('ddl');
       }
-      if (current.key.join(',') !== keyColumns.join(',')) {
+      if (current.key.join(',') !== keyColumns.map(stagingName).join(',')) {
         throw new BadRecordError(
           'KEY_CHANGED',
           `${id}: the source key is now (${keyColumns.join(', ')}) but staging's is (${current.key.join(', ')}); recreate the staging table to follow it`,
         );
       }
       for (const c of columns) {
-        const existing = current.columns.get(c.name);
+        const existing = current.columns.get(stagingName(c.name));
         if (!existing) {
-          await client.query(addColumnSql(table.namespace, table.name, c));
+          for (const sql of addColumnSql(table.namespace, table.name, c)) await client.query(sql);
           continue;
         }
         const widenTo = compatibility(existing, c);
@@ -88,6 +94,7 @@ export class PostgresStaging implements StagingDialect {
       await client.query('BEGIN');
       if (deletes.length) await this.applyDeletes(client, table, deletes);
       for (const [columns, list] of byVersion) await this.applyUpserts(client, table, columns, list);
+      killPoint('in-transaction');
       await client.query('COMMIT');
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -105,13 +112,13 @@ export class PostgresStaging implements StagingDialect {
       params.push(events.map((e) => e.key[k]));
       return { sql: `$${i + 4}::${ARRAY_TYPE[specs.get(k)!.kind]}[]`, name: `k${i}` };
     });
-    const t = qualified(table.namespace, table.name);
-    const match = keys.map((k, i) => `t.${ident(k)} = d.k${i}`).join(' AND ');
+    const t = stagingTable(table.namespace, table.name);
+    const match = keys.map((k, i) => `t.${stagingColumn(k)} = d.k${i}`).join(' AND ');
     await client.query(
       `WITH d AS (SELECT * FROM unnest($1::text[], $2::text[], ${keyDecl.map((k) => k.sql).join(', ')})
                     AS d(_k, _pos, ${keyDecl.map((k) => k.name).join(', ')})),
             gone AS (DELETE FROM ${t} t USING d WHERE ${match} AND t._starling_pos < d._pos)
-       INSERT INTO ${qualified(table.namespace, TOMBSTONES)} AS x (table_name, key, pos)
+       INSERT INTO ${qualified(stagingName(table.namespace), TOMBSTONES)} AS x (table_name, key, pos)
        SELECT $3, _k, _pos FROM d
        ON CONFLICT (table_name, key) DO UPDATE SET pos = excluded.pos WHERE x.pos < excluded.pos`,
       params,
@@ -137,12 +144,12 @@ export class PostgresStaging implements StagingDialect {
       return `$${i + 6}::${ARRAY_TYPE[c.kind]}[]`;
     });
     const alias = columns.map((_, i) => `c${i}`);
-    const t = qualified(table.namespace, table.name);
-    const names = columns.map((c) => ident(c.name));
+    const t = stagingTable(table.namespace, table.name);
+    const names = columns.map((c) => stagingColumn(c.name));
     const keySet = new Set(keys);
     const updates = columns
       .filter((c) => !keySet.has(c.name))
-      .map((c) => `${ident(c.name)} = excluded.${ident(c.name)}`)
+      .map((c) => `${stagingColumn(c.name)} = excluded.${stagingColumn(c.name)}`)
       .concat([
         '_starling_pos = excluded._starling_pos',
         '_starling_op = excluded._starling_op',
@@ -154,9 +161,9 @@ export class PostgresStaging implements StagingDialect {
                     AS u(_k, _pos, _op, _ts, ${alias.join(', ')}))
        INSERT INTO ${t} AS t (${names.join(', ')}, _starling_pos, _starling_op, _starling_source_ts, _starling_loaded_at)
        SELECT ${alias.join(', ')}, _pos, _op, _ts, clock_timestamp() FROM u
-        WHERE NOT EXISTS (SELECT 1 FROM ${qualified(table.namespace, TOMBSTONES)} x
+        WHERE NOT EXISTS (SELECT 1 FROM ${qualified(stagingName(table.namespace), TOMBSTONES)} x
                            WHERE x.table_name = $5 AND x.key = u._k AND x.pos >= u._pos)
-       ON CONFLICT (${keys.map(ident).join(', ')}) DO UPDATE SET ${updates.join(', ')}
+       ON CONFLICT (${keys.map(stagingColumn).join(', ')}) DO UPDATE SET ${updates.join(', ')}
         WHERE t._starling_pos < excluded._starling_pos`,
       params,
     );

@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { UserError } from '../../core/errors/user-error.js';
+import { killPoint } from '../../core/faults/kill-points.js';
 import {
   deletedTable,
   LOCK_TABLE,
@@ -11,6 +13,8 @@ import {
 } from '../../schemas/ddl/dialect-neutral.js';
 import { postgresDialect } from '../../schemas/ddl/postgres.js';
 import { refreshReportStatements, reportObjectNames, reportStatements } from '../../schemas/ddl/reports.js';
+import type { ModelRecord } from '../../schemas/migrate/model-record.js';
+import { reportsFit } from '../../schemas/migrate/reports.js';
 import {
   EVENT_TIME,
   INFERRED,
@@ -38,6 +42,7 @@ import type {
   WarehouseDialect,
   WarehouseTx,
 } from '../warehouse/dialect.js';
+import { checkModelRecord, readModelRecord, writeModelRecord } from './model-record.js';
 import { ident } from './sql.js';
 
 /** The array element type of a model column (values are passed as one array parameter per column). */
@@ -74,6 +79,12 @@ const keyText = (k: bigint | null) => (k === null ? null : k.toString());
 /**
  * The PostgreSQL warehouse: the star in one schema, every write set-based through unnest() of one array
  * parameter per column, each transaction serialised per model by a transaction-scoped advisory lock.
+ *
+ * Position guards accept an EQUAL position (`<=`): a change at the position a row already reflects is that
+ * same change (positions are unique per change, values a pure function of it), so rewriting it changes
+ * nothing in the columns it had, and fills the columns a migration added since. That is how a replay of
+ * the raw history after `starling migrate` completes existing rows without ever moving one back in time
+ * (schemas/migrate/plan.ts). A redelivery costs a rewrite of identical values.
  */
 export class PostgresWarehouse implements WarehouseDialect {
   private readonly pool: pg.Pool;
@@ -98,6 +109,8 @@ export class PostgresWarehouse implements WarehouseDialect {
       // Two instances starting at once: one creates, the other waits and then finds everything there.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`starling.ddl.${this.schema}`]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(this.schema)}`);
+      // Before any DDL: a star built for another model is refused (starling migrate), never half-extended.
+      const unrecorded = await checkModelRecord(client, this.schema, model);
       const existing = new Set(
         (
           await client.query<{ relname: string }>(
@@ -113,9 +126,11 @@ export class PostgresWarehouse implements WarehouseDialect {
       await client.query(`INSERT INTO ${this.t(LOCK_TABLE)} (model) VALUES ($1) ON CONFLICT DO NOTHING`, [
         model.name,
       ]);
-      // The course's reports are written for the SoftCart star.
-      if (model.name === 'softcart' && !reportObjectNames().every((n) => existing.has(n)))
+      if (unrecorded) await writeModelRecord(client, this.schema, model, 'run');
+      // The course's reports are written for the SoftCart star (once a migration gave it what they read).
+      if (reportsFit(model) && !reportObjectNames().every((n) => existing.has(n)))
         for (const sql of reportStatements('postgres', this.schema)) await client.query(sql);
+      killPoint('ddl');
       await client.query('COMMIT');
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -131,6 +146,7 @@ export class PostgresWarehouse implements WarehouseDialect {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`starling.model.${this.schema}`]);
       const result = await fn(new PostgresWarehouseTx(client, this.schema));
+      killPoint('in-transaction');
       await client.query('COMMIT');
       return result;
     } catch (e) {
@@ -142,8 +158,47 @@ export class PostgresWarehouse implements WarehouseDialect {
   }
 
   async refreshReports(model: StarModel): Promise<void> {
-    if (model.name !== 'softcart') return;
+    if (!reportsFit(model)) return;
     for (const sql of refreshReportStatements('postgres', this.schema)) await this.pool.query(sql);
+    killPoint('report-refresh');
+  }
+
+  /** The model the warehouse records (undefined: no star yet, or one created before models were recorded). */
+  async readModel(): Promise<ModelRecord | undefined> {
+    const client = await this.pool.connect();
+    try {
+      return await readModelRecord(client, this.schema);
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * A migration (schemas/migrate/plan.ts): its DDL and the new model record in ONE transaction, under the
+   * schema's DDL lock and the model's write lock, after checking that the record is still the one the plan
+   * was made from (another migration in between would make the plan wrong).
+   */
+  async migrate(fromHash: string, statements: string[], model: StarModel): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`starling.ddl.${this.schema}`]);
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`starling.model.${this.schema}`]);
+      const now = await readModelRecord(client, this.schema);
+      if (now?.hash !== fromHash)
+        throw new UserError(
+          `The warehouse schema "${this.schema}" changed model while the migration was planned; run it again.`,
+          'MIGRATE_RACE',
+        );
+      for (const sql of statements) await client.query(sql);
+      await writeModelRecord(client, this.schema, model, 'migrate');
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
   }
 
   async close(): Promise<void> {
@@ -189,7 +244,7 @@ class PostgresWarehouseTx implements WarehouseTx {
       `INSERT INTO ${this.t(dim.name)} AS d (${names.join(', ')}, ${ident(INFERRED)})
        SELECT ${names.map((n) => `u.${n}`).join(', ')}, FALSE FROM ${u.sql}
        ON CONFLICT (${ident(dim.surrogateKey)}) DO UPDATE SET ${set.join(', ')}
-       WHERE d.${ident(POSITION)} IS NULL OR d.${ident(POSITION)} < EXCLUDED.${ident(POSITION)}`,
+       WHERE d.${ident(POSITION)} IS NULL OR d.${ident(POSITION)} <= EXCLUDED.${ident(POSITION)}`,
       u.params,
     );
   }
@@ -266,7 +321,12 @@ class PostgresWarehouseTx implements WarehouseTx {
     const names = cols.map((c) => ident(c.name));
     await this.c.query(
       `INSERT INTO ${this.t(pointsTable(dim.name))} (${names.join(', ')})
-       SELECT ${names.map((n) => `u.${n}`).join(', ')} FROM ${u.sql} ON CONFLICT DO NOTHING`,
+       SELECT ${names.map((n) => `u.${n}`).join(', ')} FROM ${u.sql}
+       ON CONFLICT (${ident(dim.naturalKey.name)}, ${ident(POINT_POSITION)}) DO UPDATE SET ${
+         dim.attributes.length
+           ? dim.attributes.map((a) => `${ident(a.name)} = EXCLUDED.${ident(a.name)}`).join(', ')
+           : `${ident(POINT_AT)} = EXCLUDED.${ident(POINT_AT)}`
+       }`,
       u.params,
     );
   }
@@ -395,7 +455,7 @@ class PostgresWarehouseTx implements WarehouseTx {
                          WHERE ${grain.map((g) => `m.${g} = u.${g}`).join(' AND ')}
                            AND m.${ident(POSITION)} >= u.${ident(POSITION)})
        ON CONFLICT (${grain.join(', ')}) DO UPDATE SET ${set.join(', ')}
-       WHERE f.${ident(POSITION)} < EXCLUDED.${ident(POSITION)}`,
+       WHERE f.${ident(POSITION)} <= EXCLUDED.${ident(POSITION)}`,
       u.params,
     );
   }

@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { killPoint } from '../../core/faults/kill-points.js';
 import {
   type Admin,
   type Consumer,
@@ -9,7 +11,9 @@ import {
   type Producer,
 } from '../../core/kafka/client.js';
 import type { Logger } from '../../core/log/logger.js';
+import { backoffMs } from './classify.js';
 import { type DeadRecord, ensureDlqTopic, sendDeadLetters } from './dead-letters.js';
+import { isTransientKafkaError, kafkaErrorType } from './kafka-transient.js';
 
 /**
  * Applies one partition's batch to the target. Contract: it returns the records it rejected (to be
@@ -67,6 +71,10 @@ export interface SinkRunnerOptions {
    * Writes are one at a time, in arrival order, each committed after its write; 1 = fetch, write, commit.
    */
   pipelineDepth?: number;
+  /** Consumer-group session timeout (default 30 s). */
+  sessionTimeoutMs?: number;
+  /** How long Kafka may stay unavailable for a dead-letter send before the sink gives up (default 10 min). */
+  retryWindowMs?: number;
   onFatal: (err: Error) => void;
 }
 
@@ -94,6 +102,8 @@ export class SinkRunner {
   private subscribed = new Set<string>();
   private watcher: NodeJS.Timeout | undefined;
   private writes = 0;
+  /** Group joins of this process (for the fault matrix's kill points). */
+  private joins = 0;
   private stopping = false;
   /** Left the group on request (a replay resets its offsets); the watcher does not rejoin until resumed. */
   private paused = false;
@@ -154,8 +164,9 @@ export class SinkRunner {
     if (this.stopping) return;
     const consumer = createConsumer(this.o.kafka, {
       groupId: this.o.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      sessionTimeout: this.o.sessionTimeoutMs ?? 30_000,
+      // A tenth of the session: a member survives several lost heartbeats.
+      heartbeatInterval: Math.min(3000, Math.floor((this.o.sessionTimeoutMs ?? 30_000) / 10)),
       // 1 MB per partition per fetch (kafkajs' default): with two batches in the pipeline, 4 MB fetches
       // kept the sink near 400 MB RSS for no measurable gain in events/s (npm run bench, sink).
       maxBytesPerPartition: 1024 * 1024,
@@ -166,6 +177,10 @@ export class SinkRunner {
     const added = topics.filter((t) => !this.subscribed.has(t));
     for (const problem of (await this.o.checkTopics?.(this.admin!, added)) ?? [])
       this.o.log.warn(`topic settings: ${problem}`);
+    // The first join is the start; every later one completes a rebalance (a member came or went), as does
+    // the moment the member is told the group is rebalancing.
+    consumer.on(consumer.events.GROUP_JOIN, () => killPoint(this.joins++ === 0 ? 'joined' : 'rebalance'));
+    consumer.on(consumer.events.REBALANCING, () => killPoint('rebalance'));
     await consumer.subscribe({ topics, fromBeginning: true });
     this.subscribed = new Set(topics);
     this.consumer = consumer;
@@ -176,6 +191,7 @@ export class SinkRunner {
       eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
         if (batch.messages.length === 0 || this.draining) return;
         if (this.failed) throw this.failed;
+        killPoint('batch-received');
         const key = `${batch.topic}:${batch.partition}`;
         const queue = this.queues.get(key) ?? [];
         this.queues.set(key, queue);
@@ -243,11 +259,18 @@ export class SinkRunner {
     prepared: Promise<PreparedBatch> | undefined,
   ): Promise<void> {
     const started = performance.now();
-    const dead = prepared
-      ? await (await prepared).write()
-      : await this.o.processor.process(topic, partition, messages, { heartbeat, applied: this.applied });
+    let dead: DeadRecord[];
+    if (prepared) {
+      const ready = await prepared;
+      killPoint('prepared');
+      dead = await ready.write();
+    } else
+      dead = await this.o.processor.process(topic, partition, messages, { heartbeat, applied: this.applied });
+    killPoint('written');
     if (dead.length) {
-      await sendDeadLetters(this.producer!, this.o.dlqTopic, dead);
+      await this.untilKafkaAnswers('send dead letters', heartbeat, () =>
+        sendDeadLetters(this.producer!, this.o.dlqTopic, dead),
+      );
       this.stats.deadLetters += dead.length;
       for (const d of dead)
         this.stats.deadLettersByCode.set(d.code, (this.stats.deadLettersByCode.get(d.code) ?? 0) + 1);
@@ -264,16 +287,27 @@ export class SinkRunner {
       process.kill(process.pid, 'SIGKILL');
     }
     const next = (BigInt(messages[messages.length - 1]!.offset) + 1n).toString();
+    killPoint('before-commit');
     try {
       await consumer.commitOffsets([{ topic, partition, offset: next }]);
     } catch (e) {
+      if (isTransientKafkaError(e) && !MOVED.has(kafkaErrorType(e) ?? '')) {
+        // Kafka is restarting. The batch is written: a later commit covers it, or the batch is read again
+        // after a restart of the consumer and rewritten harmlessly (position guards). Nothing is lost.
+        this.o.log.warn('offset commit failed while Kafka is unavailable; a later commit covers it', {
+          topic,
+          partition,
+          error: (e as Error).message,
+        });
+        return;
+      }
       // The batch is written; its partition went to another member, which reads it again from the last
       // committed offset and rewrites it harmlessly (position guards). Nothing is lost.
-      if (!MOVED.has((e as { type?: string }).type ?? '')) throw e;
+      if (!MOVED.has(kafkaErrorType(e) ?? '')) throw e;
       this.o.log.info('offset commit after a rebalance refused; the new owner re-reads the batch', {
         topic,
         partition,
-        reason: (e as { type?: string }).type,
+        reason: kafkaErrorType(e),
       });
       return;
     }
@@ -281,6 +315,26 @@ export class SinkRunner {
     this.stats.batchSecondsSum += (performance.now() - started) / 1000;
     this.stats.records += messages.length;
     this.stats.lastCommitAt = Date.now();
+    killPoint('committed');
+  }
+
+  /** Runs a Kafka call until it succeeds, waiting out a broker restart (retry window), else rethrows. */
+  private async untilKafkaAnswers<T>(
+    what: string,
+    heartbeat: () => Promise<void>,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const start = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!isTransientKafkaError(e) || Date.now() - start > (this.o.retryWindowMs ?? 600_000)) throw e;
+        this.o.log.warn(`${what}: Kafka unavailable, retrying`, { attempt, error: (e as Error).message });
+        await sleep(backoffMs(attempt, 500));
+        await heartbeat().catch(() => undefined);
+      }
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import type { Logger } from '../../core/log/logger.js';
 import type { StagingDialect } from '../dialect.js';
 import { mapChange } from '../envelope/dispatch.js';
 import { BadRecordError, type ChangeEvent, type ColumnSpec } from '../envelope/types.js';
+import type { SourceEpochs } from '../epochs/source-epochs.js';
 import { classifyDbError } from '../runtime/classify.js';
 import type { DeadRecord } from '../runtime/dead-letters.js';
 import { deadRecord, decodeBatch } from '../runtime/decode.js';
@@ -22,6 +23,8 @@ export class StagingProcessor implements BatchProcessor {
     private readonly dialect: StagingDialect,
     private readonly log: Logger,
     private readonly retryWindowMs: number,
+    /** Source epochs of the group's raw partitions (positions after a binlog coordinate restart). */
+    private readonly epochs?: SourceEpochs,
   ) {}
 
   async process(
@@ -42,10 +45,26 @@ export class StagingProcessor implements BatchProcessor {
   ): Promise<PreparedBatch> {
     const where = { topic, partition };
     const retry = { windowMs: this.retryWindowMs, log: this.log, heartbeat: ctx.heartbeat };
+    // The batch's turn is taken before any await: epochs are assigned in the order batches arrive.
+    const epochTurn = this.epochs?.turn(topic, partition);
     const decoded = await decodeBatch(this.codec, where, messages, retry, (key, value, m) =>
       mapChange(key, value, m.offset),
+    ).catch((e: unknown) => {
+      epochTurn?.cancel();
+      throw e;
+    });
+    const persistEpochs = await epochTurn?.assign(
+      messages[0]?.offset ?? '0',
+      decoded.items.map((i) => ({ event: i.item, offset: i.message.offset })),
     );
-    return { write: () => this.write(where, decoded, ctx, retry) };
+    return {
+      write: async () => {
+        const dead = await this.write(where, decoded, ctx, retry);
+        // Before the runner commits the batch's offsets (see SourceEpochs).
+        await persistEpochs?.();
+        return dead;
+      },
+    };
   }
 
   private async write(

@@ -2,10 +2,12 @@ import { checkRawTopics } from '../../connectors/topics.js';
 import { AvroCodec } from '../../core/codec/avro-codec.js';
 import { RegistryClient } from '../../core/codec/registry-client.js';
 import type { StarlingConfig } from '../../core/config/load.js';
-import { createKafka } from '../../core/kafka/client.js';
+import { createKafka, kafkaOptionsFrom } from '../../core/kafka/client.js';
 import type { Logger } from '../../core/log/logger.js';
+import { sourceEpochs } from '../epochs/source-epochs.js';
 import { PostgresStaging } from '../postgres/staging-dialect.js';
 import { dlqTopic } from '../runtime/dead-letters.js';
+import { runnerSettings } from '../runtime/runner-settings.js';
 import { SinkRunner } from '../runtime/sink-runner.js';
 import { StagingProcessor } from './staging-processor.js';
 
@@ -17,10 +19,11 @@ export function isMirroredTopic(config: StarlingConfig, topic: string): boolean 
 /** The staging sink: every raw change topic mirrored 1:1 into the PostgreSQL staging database. */
 export function createStagingSink(config: StarlingConfig, log: Logger, onFatal: (e: Error) => void) {
   const dialect = new PostgresStaging(config.postgres.stagingUrl);
-  const codec = new AvroCodec(new RegistryClient(config.registry.ccompatUrl));
+  const codec = new AvroCodec(new RegistryClient(config.registry.ccompatUrl, config.registry.auth));
   const group = config.staging.group;
+  const epochs = sourceEpochs(config, group, log);
   const runner = new SinkRunner({
-    kafka: createKafka({ brokers: config.kafka.brokers, clientId: `starling-${group}` }),
+    kafka: createKafka(kafkaOptionsFrom(config, { clientId: `starling-${group}` })),
     groupId: group,
     topicFilter: (t) => isMirroredTopic(config, t),
     processor: new StagingProcessor(
@@ -28,10 +31,11 @@ export function createStagingSink(config: StarlingConfig, log: Logger, onFatal: 
       dialect,
       log.child({ stage: 'staging' }),
       config.staging.retryWindowMs,
+      epochs,
     ),
     dlqTopic: dlqTopic(group),
     log: log.child({ group }),
-    killAfterWrites: config.staging.killAfterWrites,
+    ...runnerSettings(config),
     checkTopics: (admin, topics) => checkRawTopics(config, admin, topics),
     onFatal,
   });
@@ -39,6 +43,7 @@ export function createStagingSink(config: StarlingConfig, log: Logger, onFatal: 
     runner,
     async stop() {
       await runner.stop();
+      await epochs.close();
       await dialect.close();
     },
   };

@@ -107,7 +107,10 @@ export interface MemberRepoint {
 }
 
 export interface WarehouseTx {
-  /** Type-1 upsert by surrogate key, guarded: a row whose position is newer is left alone; sets inferred = false. */
+  /**
+   * Type-1 upsert by surrogate key, guarded: a row whose position is newer is left alone (an equal one is
+   * rewritten: the same change, see the PostgreSQL dialect); sets inferred = false.
+   */
   upsertMembers(dim: DimensionDef, rows: MemberRow[]): Promise<void>;
   /** Inserts placeholders (inferred = true, attributes NULL) for the keys that have no row; others untouched. */
   insertInferred(
@@ -116,7 +119,10 @@ export interface WarehouseTx {
   ): Promise<void>;
   /** The rows of these natural keys (every version of an SCD2 dimension). */
   readMembers(dim: DimensionDef, naturalKeys: SqlValue[]): Promise<StoredMember[]>;
-  /** Stores SCD2 change points; a point already stored (same natural key and position) is left alone. */
+  /**
+   * Stores SCD2 change points; a point already stored (same natural key and position) is the same change:
+   * its values are rewritten (identical, except attributes a migration added, which it fills).
+   */
   insertPoints(dim: DimensionDef, points: PointRow[]): Promise<void>;
   /** Every stored point of these natural keys. */
   readPoints(dim: DimensionDef, naturalKeys: SqlValue[]): Promise<PointRow[]>;

@@ -2,12 +2,13 @@ import { AvroCodec } from '../../core/codec/avro-codec.js';
 import { RegistryClient } from '../../core/codec/registry-client.js';
 import type { StarlingConfig } from '../../core/config/load.js';
 import { UserError } from '../../core/errors/user-error.js';
-import { createKafka } from '../../core/kafka/client.js';
+import { createKafka, kafkaOptionsFrom } from '../../core/kafka/client.js';
 import type { Logger } from '../../core/log/logger.js';
 import type { StarModel } from '../../schemas/model/types.js';
 import { PostgresWarehouse } from '../postgres/warehouse-dialect.js';
 import { dlqTopic } from '../runtime/dead-letters.js';
 import { withRetry } from '../runtime/retry.js';
+import { runnerSettings } from '../runtime/runner-settings.js';
 import { SinkRunner } from '../runtime/sink-runner.js';
 import type { WarehouseDialect } from './dialect.js';
 import { WarehouseProcessor } from './warehouse-processor.js';
@@ -43,7 +44,7 @@ export function createWarehouseSink(
 ) {
   const group = config.pipeline.warehouseGroup;
   const schema = config.pipeline.warehouseSchema ?? model.name;
-  const codec = new AvroCodec(new RegistryClient(config.registry.ccompatUrl));
+  const codec = new AvroCodec(new RegistryClient(config.registry.ccompatUrl, config.registry.auth));
   let dialect: WarehouseDialect | undefined;
   let runner: SinkRunner | undefined;
   let refresher: NodeJS.Timeout | undefined;
@@ -73,13 +74,13 @@ export function createWarehouseSink(
         config.staging.retryWindowMs,
       );
       runner = new SinkRunner({
-        kafka: createKafka({ brokers: config.kafka.brokers, clientId: `starling-${group}` }),
+        kafka: createKafka(kafkaOptionsFrom(config, { clientId: `starling-${group}` })),
         groupId: group,
         topicFilter: (t) => processor.tableOf(t) !== undefined,
         processor,
         dlqTopic: dlqTopic(group),
         log: log.child({ group }),
-        killAfterWrites: config.staging.killAfterWrites,
+        ...runnerSettings(config),
         onFatal,
       });
       // Refreshed outside the write path: readers of the materialized report never wait for it, and a

@@ -2,10 +2,12 @@ import { checkRawTopics, ensureTopics } from '../../connectors/topics.js';
 import { AvroCodec } from '../../core/codec/avro-codec.js';
 import { RegistryClient } from '../../core/codec/registry-client.js';
 import type { StarlingConfig } from '../../core/config/load.js';
-import { createKafka, createProducer } from '../../core/kafka/client.js';
+import { createKafka, createProducer, kafkaOptionsFrom } from '../../core/kafka/client.js';
 import type { Logger } from '../../core/log/logger.js';
 import type { StarModel } from '../../schemas/model/types.js';
+import { sourceEpochs } from '../../sinks/epochs/source-epochs.js';
 import { dlqTopic } from '../../sinks/runtime/dead-letters.js';
+import { runnerSettings } from '../../sinks/runtime/runner-settings.js';
 import { SinkRunner } from '../../sinks/runtime/sink-runner.js';
 import { dimensionSchemas, factSchemas } from './avro-schemas.js';
 import { ModelMapper } from './mapper.js';
@@ -23,17 +25,17 @@ export function createConformService(
   log: Logger,
   onFatal: (e: Error) => void,
 ) {
-  const kafka = createKafka({
-    brokers: config.kafka.brokers,
-    clientId: `starling-${config.pipeline.conformGroup}`,
-  });
-  const registry = new RegistryClient(config.registry.ccompatUrl);
+  const kafka = createKafka(
+    kafkaOptionsFrom(config, { clientId: `starling-${config.pipeline.conformGroup}` }),
+  );
+  const registry = new RegistryClient(config.registry.ccompatUrl, config.registry.auth);
   const codec = new AvroCodec(registry);
   const mapper = new ModelMapper(model, config.pipeline.namespaces);
   const prefix = config.pipeline.conformedPrefix;
   const rawTopics = new Set(mapper.sources().map((s) => `${config.topics.prefix}.${s.namespace}.${s.table}`));
   const producer = createProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
   const group = config.pipeline.conformGroup;
+  const epochs = sourceEpochs(config, group, log);
   let runner: SinkRunner | undefined;
 
   return {
@@ -82,10 +84,11 @@ export function createConformService(
           prefix,
           log.child({ stage: 'conform' }),
           config.staging.retryWindowMs,
+          epochs,
         ),
         dlqTopic: dlqTopic(group),
         log: log.child({ group }),
-        killAfterWrites: config.staging.killAfterWrites,
+        ...runnerSettings(config),
         checkTopics: (a, topics) => checkRawTopics(config, a, topics),
         onFatal,
       });
@@ -94,6 +97,7 @@ export function createConformService(
     },
     async stop() {
       await runner?.stop();
+      await epochs.close();
       await producer.disconnect();
     },
   };

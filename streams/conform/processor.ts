@@ -1,9 +1,12 @@
 import type { AvroCodec } from '../../core/codec/avro-codec.js';
 import { getOrInit } from '../../core/collections.js';
+import { killPoint } from '../../core/faults/kill-points.js';
 import type { KafkaMessage, Producer } from '../../core/kafka/client.js';
 import type { Logger } from '../../core/log/logger.js';
 import type { StarModel } from '../../schemas/model/types.js';
 import { mapChange } from '../../sinks/envelope/dispatch.js';
+import { BadRecordError } from '../../sinks/envelope/types.js';
+import type { SourceEpochs } from '../../sinks/epochs/source-epochs.js';
 import type { DeadRecord } from '../../sinks/runtime/dead-letters.js';
 import { deadRecord, decodeBatch } from '../../sinks/runtime/decode.js';
 import { withRetry } from '../../sinks/runtime/retry.js';
@@ -72,6 +75,8 @@ export class ConformProcessor implements BatchProcessor {
     private readonly prefix: string,
     private readonly log: Logger,
     private readonly retryWindowMs: number,
+    /** Source epochs of the raw partitions: the positions the warehouse guards by carry them. */
+    private readonly epochs?: SourceEpochs,
   ) {}
 
   async process(
@@ -95,12 +100,30 @@ export class ConformProcessor implements BatchProcessor {
   ): Promise<PreparedBatch> {
     const where = { topic, partition };
     const retry = { windowMs: this.retryWindowMs, log: this.log, heartbeat: ctx.heartbeat };
-    const decoded = await decodeBatch(this.codec, where, messages, retry, (key, value, m) =>
-      this.mapper.map(mapChange(key, value, m.offset)),
+    // The batch's turn is taken before any await: epochs are assigned in the order batches arrive.
+    const epochTurn = this.epochs?.turn(topic, partition);
+    const changes = await decodeBatch(this.codec, where, messages, retry, (key, value, m) =>
+      mapChange(key, value, m.offset),
+    ).catch((e: unknown) => {
+      epochTurn?.cancel();
+      throw e;
+    });
+    // Epochs before the model: the conformed records carry the epoch'd position (as staging computes it).
+    const persistEpochs = await epochTurn?.assign(
+      messages[0]?.offset ?? '0',
+      changes.items.map((i) => ({ event: i.item, offset: i.message.offset })),
     );
-    const dead = decoded.dead;
+    const dead = changes.dead;
     const byTopic = new Map<string, Message[]>();
-    for (const { item: records, message } of decoded.items) {
+    for (const { item: change, message } of changes.items) {
+      let records: ConformedRecord[];
+      try {
+        records = this.mapper.map(change);
+      } catch (e) {
+        if (!(e instanceof BadRecordError)) throw e;
+        dead.push(deadRecord(where, message, 'map', e));
+        continue;
+      }
       let encoded: Array<{ topic: string; key: Buffer; value: Buffer }>;
       try {
         encoded = await Promise.all(records.map((r) => this.encode(r)));
@@ -118,11 +141,15 @@ export class ConformProcessor implements BatchProcessor {
         // In requests of bounded size: the broker refuses a record batch above message.max.bytes (1 MB by
         // default), which one request of a whole replayed partition batch would exceed. Per topic, order is
         // kept.
-        for (const request of boundedRequests(byTopic, MAX_REQUEST_BYTES))
+        for (const request of boundedRequests(byTopic, MAX_REQUEST_BYTES)) {
           await withRetry(() => this.producer.sendBatch({ acks: -1, topicMessages: request }), {
             ...retry,
             what: 'produce conformed records',
           });
+          killPoint('produce-request');
+        }
+        // Before the runner commits the batch's offsets (see SourceEpochs).
+        await persistEpochs?.();
         return dead;
       },
     };

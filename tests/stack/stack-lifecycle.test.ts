@@ -26,6 +26,7 @@ function scratchStack(offset: number): { env: Record<string, string>; home: stri
       STARLING_POSTGRES_PORT: String(15432 + offset),
       STARLING_KAFKA_PORT: String(19092 + offset),
       STARLING_KAFKA_CONTROLLER_PORT: String(19093 + offset),
+      STARLING_KAFKA_SASL_PORT: String(19094 + offset),
       STARLING_CONNECT_PORT: String(18083 + offset),
       STARLING_REGISTRY_PORT: String(18081 + offset),
       STARLING_REGISTRY_MANAGEMENT_PORT: String(18082 + offset),

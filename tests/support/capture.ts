@@ -23,7 +23,15 @@ export interface Capture {
   drop(extraGroups?: string[]): Promise<string[]>;
 }
 
-export function newCapture(base: StarlingConfig, label: string, role: 'it' | 'bench' = 'it'): Capture {
+export function newCapture(
+  base: StarlingConfig,
+  label: string,
+  role: 'it' | 'bench' = 'it',
+  /** More settings of the capture, e.g. STARLING_MARIADB_PORT for a private source server. */
+  extraEnv: Record<string, string> = {},
+  /** Changes to the connector's config (a benchmark comparing with Debezium's default field names). */
+  adjustConnector: (config: Record<string, string>) => Record<string, string> = (c) => c,
+): Capture {
   const db = uniqueName(label);
   const prefix = db.replaceAll('_', '-');
   const group = `${role}-staging-${prefix}`;
@@ -35,6 +43,7 @@ export function newCapture(base: StarlingConfig, label: string, role: 'it' | 'be
     STARLING_LOG_LEVEL: 'warn',
     // A `starling run` of this capture serves /metrics on its own port, never on a running pipeline's 3000.
     STARLING_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+    ...extraEnv,
   };
   const config = loadConfig({ ...process.env, ...env });
   const api = new ConnectApi(base.connect.url);
@@ -48,7 +57,7 @@ export function newCapture(base: StarlingConfig, label: string, role: 'it' | 'be
     env,
     topic: (table) => `${prefix}.${db}.${table}`,
     async start() {
-      const conn = await mysqlConnection(base);
+      const conn = await mysqlConnection(config);
       try {
         await conn.query(`CREATE DATABASE IF NOT EXISTS \`${db}\` CHARACTER SET utf8mb4`);
         await conn.query(
@@ -59,12 +68,14 @@ export function newCapture(base: StarlingConfig, label: string, role: 'it' | 'be
       }
       await api.upsert(
         connector,
-        mariaDbConnectorConfig(config, {
-          ...defaultCaptureOptions(config),
-          name: connector,
-          databases: [db],
-          serverId: 300_000 + Math.floor(Math.random() * 500_000),
-        }),
+        adjustConnector(
+          mariaDbConnectorConfig(config, {
+            ...defaultCaptureOptions(config),
+            name: connector,
+            databases: [db],
+            serverId: 300_000 + Math.floor(Math.random() * 500_000),
+          }),
+        ),
       );
     },
     async drop(extraGroups = []) {
@@ -79,7 +90,7 @@ export function newCapture(base: StarlingConfig, label: string, role: 'it' | 'be
       };
       await step('connector', () => api.delete(connector));
       await step('database', async () => {
-        const conn = await mysqlConnection(base);
+        const conn = await mysqlConnection(config);
         try {
           await conn.query(`DROP DATABASE IF EXISTS \`${db}\``);
         } finally {
