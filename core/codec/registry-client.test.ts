@@ -1,13 +1,17 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RegistryClient } from './registry-client.js';
+import { classifyDbError } from '../../sinks/runtime/classify.js';
+import { RegistryClient, RegistryUnavailableError, UnknownSchemaError } from './registry-client.js';
 
 // A stand-in registry on loopback that records the headers of each request.
 const seen: IncomingHttpHeaders[] = [];
 const server = createServer((req, res) => {
   seen.push(req.headers);
   res.setHeader('content-type', 'application/json');
+  // /schemas/ids/500 answers as Apicurio does while its PostgreSQL is away; /schemas/ids/404 as for an unknown id.
+  if (req.url?.endsWith('/schemas/ids/500')) res.statusCode = 500;
+  if (req.url?.endsWith('/schemas/ids/404')) res.statusCode = 404;
   res.end(req.method === 'POST' ? '{"id":7}' : '{"schema":"\\"string\\""}');
 });
 let url = '';
@@ -27,5 +31,22 @@ describe('RegistryClient basic auth', () => {
     expect(seen.map((h) => h.authorization)).toEqual([expected, expected]);
     await new RegistryClient(url).schemaById(2);
     expect(seen[2]?.authorization).toBeUndefined();
+  });
+});
+
+describe('RegistryClient failures', () => {
+  it('a 5xx or an unreachable registry is waited out by the sinks; an unknown id is the record problem', async () => {
+    const client = new RegistryClient(url);
+    const down = await client.schemaById(500).catch((e: unknown) => e);
+    expect(down).toBeInstanceOf(RegistryUnavailableError);
+    expect(classifyDbError(down)).toBe('retry');
+    const unreachable = await new RegistryClient('http://127.0.0.1:9/x')
+      .schemaById(1)
+      .catch((e: unknown) => e);
+    expect(unreachable).toBeInstanceOf(RegistryUnavailableError);
+    expect(classifyDbError(unreachable)).toBe('retry');
+    const unknown = await client.schemaById(404).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(UnknownSchemaError);
+    expect(classifyDbError(unknown)).not.toBe('retry');
   });
 });

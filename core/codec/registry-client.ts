@@ -4,6 +4,11 @@ import { authHeaders, type BasicAuth } from '../config/security.js';
  * The schema registry through its Confluent-compatible API (Apicurio's /apis/ccompat/v7). Schemas are
  * immutable per id, so every id is fetched once and cached for the life of the process.
  */
+/** The registry cannot answer now; the callers' retry waits it out (sinks/runtime/retry.ts). */
+export class RegistryUnavailableError extends Error {
+  readonly retriable = true;
+}
+
 export class RegistryClient {
   private readonly byId = new Map<number, Promise<string>>();
 
@@ -28,12 +33,21 @@ export class RegistryClient {
   }
 
   private async fetchSchema(id: number): Promise<string> {
-    const res = await fetch(`${this.ccompatUrl}/schemas/ids/${id}`, {
-      headers: this.auth,
-      signal: AbortSignal.timeout(10_000),
-    });
+    const what = `registry: GET /schemas/ids/${id}`;
+    let res: Response;
+    try {
+      res = await fetch(`${this.ccompatUrl}/schemas/ids/${id}`, {
+        headers: this.auth,
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (e) {
+      throw new RegistryUnavailableError(`${what}: ${(e as Error).message}`, { cause: e });
+    }
     if (res.status === 404) throw new UnknownSchemaError(id);
-    if (!res.ok) throw new Error(`registry: GET /schemas/ids/${id}: HTTP ${res.status}`);
+    // 5xx: the registry or its storage is restarting (Apicurio answers 500 while its PostgreSQL is away).
+    if (res.status >= 500 || res.status === 429)
+      throw new RegistryUnavailableError(`${what}: HTTP ${res.status}`);
+    if (!res.ok) throw new Error(`${what}: HTTP ${res.status}`);
     return ((await res.json()) as { schema: string }).schema;
   }
 

@@ -2,6 +2,7 @@ import type { StarlingConfig } from '../../core/config/load.js';
 import { createKafka, type Kafka, kafkaOptionsFrom } from '../../core/kafka/client.js';
 import type { Logger } from '../../core/log/logger.js';
 import type { ChangeEvent } from '../envelope/types.js';
+import { withRetry } from '../runtime/retry.js';
 import { guardAlarm, type HighWater, type Observed, PartitionEpochs } from './detect.js';
 import { formatCoordinates, parseBinlogPosition, withEpoch } from './position.js';
 import { reportBatch, reportEpoch } from './report.js';
@@ -35,7 +36,14 @@ export class SourceEpochs {
 
   constructor(
     kafka: Kafka | undefined,
-    private readonly o: { prefix: string; group: string; log: Logger; store?: EpochStoreLike },
+    private readonly o: {
+      prefix: string;
+      group: string;
+      log: Logger;
+      store?: EpochStoreLike;
+      /** How long Kafka may be away for a save or a load before the stage gives up (default 10 min). */
+      retryWindowMs?: number;
+    },
   ) {
     this.store = o.store ?? new EpochStore(kafka!, o.prefix, o.group);
   }
@@ -46,10 +54,11 @@ export class SourceEpochs {
   /** The store's content: read once, and again on `reload`. A failure is tried again by the next batch. */
   private stored(reload: boolean): Promise<StoredEpochs> {
     if (this.ready && !reload) return this.ready;
-    this.connected ??= this.store.connect();
+    const retry = { what: 'read source epochs', windowMs: this.o.retryWindowMs ?? 600_000, log: this.o.log };
+    this.connected ??= withRetry(() => this.store.connect(), retry);
     const connecting = this.connected;
     const loading = connecting.then(async () => {
-      const s = await this.store.load();
+      const s = await withRetry(() => this.store.load(), retry);
       this.loadedAt = Date.now();
       return s;
     });
@@ -173,7 +182,12 @@ export class SourceEpochs {
     // redelivered at or below the high-water take their epochs from the list, which is saved with it, in
     // the same request); what matters is that it is durable before the offsets are committed, which the
     // returned step awaits. One producer sends in call order, so a partition's high-water never goes back.
-    const saving = this.store.save(started, [{ topic, partition, high: after }]);
+    // A broker restart is waited out (retry window); only a save that keeps failing stops the stage.
+    const saving = withRetry(() => this.store.save(started, [{ topic, partition, high: after }]), {
+      what: 'save source epochs',
+      windowMs: this.o.retryWindowMs ?? 600_000,
+      log: this.o.log,
+    });
     saving.catch(() => undefined); // awaited (and its failure raised) by the returned step
     // A failed save fails the batch's write: the stage stops before committing, and detection after the
     // restart finds the same epochs again.
@@ -203,5 +217,6 @@ export function sourceEpochs(config: StarlingConfig, group: string, log: Logger)
     prefix: config.topics.prefix,
     group,
     log: log.child({ stage: 'source-epochs' }),
+    retryWindowMs: config.staging.retryWindowMs,
   });
 }

@@ -32,6 +32,8 @@ const TRANSIENT_SQLSTATES = new Set([
 
 export function classifyDbError(err: unknown): Outcome {
   const e = err as { code?: string; message?: string; cause?: { code?: string } };
+  // An error that says so (kafkajs' retriable errors, the registry restarting) ends by itself.
+  if ((err as { retriable?: boolean })?.retriable === true) return 'retry';
   const code = e?.code ?? e?.cause?.code ?? '';
   if (TRANSIENT_NODE_CODES.has(code)) return 'retry';
   if (/^08/.test(code) || TRANSIENT_SQLSTATES.has(code)) return 'retry';

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../core/log/logger.js';
 import { backoffMs, classifyDbError } from './classify.js';
+import { isTransientKafkaError } from './kafka-transient.js';
 
 /** A condition the process cannot get past by itself: it exits non-zero with this message. */
 export class FatalError extends Error {
@@ -29,7 +30,9 @@ export async function withRetry<T>(fn: () => Promise<T>, o: RetryOptions): Promi
     try {
       return await fn();
     } catch (e) {
-      if (classifyDbError(e) !== 'retry') throw e;
+      // A database or registry outage, or a Kafka broker restarting (a produce of the conform processor, a
+      // source-epoch save): both end by themselves.
+      if (classifyDbError(e) !== 'retry' && !isTransientKafkaError(e)) throw e;
       if (Date.now() - start > o.windowMs) {
         throw new FatalError(
           `${o.what}: still failing after ${Math.round(o.windowMs / 1000)} s: ${(e as Error).message}`,

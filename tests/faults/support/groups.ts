@@ -31,7 +31,14 @@ export async function topicEnd(config: StarlingConfig, topic: string): Promise<b
 export async function until(what: string, deadlineMs: number, probe: () => Promise<boolean>, everyMs = 1000) {
   const end = Date.now() + deadlineMs;
   for (;;) {
-    if (await probe().catch(() => false)) return;
+    // A probe that throws an assertion (a process died) ends the wait at once; other errors are retried.
+    if (
+      await probe().catch((e) => {
+        if ((e as Error).name === 'AssertionError') throw e;
+        return false;
+      })
+    )
+      return;
     if (Date.now() > end) throw new Error(`${what}: not within ${deadlineMs / 1000} s`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
