@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { killPoint } from '../../core/faults/kill-points.js';
 import type { StagingDialect } from '../dialect.js';
 import { BadRecordError, type ChangeEvent, type ColumnSpec, type TableId } from '../envelope/types.js';
@@ -14,6 +14,7 @@ import {
   stagingTable,
   TOMBSTONES,
 } from './catalog.js';
+import { sinkPool } from './pool.js';
 import { ARRAY_TYPE, qualified, stagingName } from './sql.js';
 
 interface KnownTable {
@@ -33,7 +34,7 @@ export class PostgresStaging implements StagingDialect {
   private readonly tables = new Map<string, KnownTable>();
 
   constructor(url: string, poolSize = 4) {
-    this.pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+    this.pool = sinkPool(url, poolSize);
     // An idle client that loses its server emits 'error' on the pool; the next query reconnects.
     this.pool.on('error', () => undefined);
   }

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { UserError } from '../../core/errors/user-error.js';
 import { killPoint } from '../../core/faults/kill-points.js';
 import {
@@ -43,6 +43,7 @@ import type {
   WarehouseTx,
 } from '../warehouse/dialect.js';
 import { checkModelRecord, readModelRecord, writeModelRecord } from './model-record.js';
+import { sinkPool } from './pool.js';
 import { ident } from './sql.js';
 
 /** The array element type of a model column (values are passed as one array parameter per column). */
@@ -94,7 +95,7 @@ export class PostgresWarehouse implements WarehouseDialect {
     readonly schema: string,
     poolSize = 2,
   ) {
-    this.pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+    this.pool = sinkPool(url, poolSize);
     this.pool.on('error', () => undefined);
   }
 

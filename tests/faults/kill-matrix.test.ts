@@ -1,16 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../core/config/load.js';
 import { KILL_POINTS, type KillPoint } from '../../core/faults/kill-points.js';
 import { createKafka } from '../../core/kafka/client.js';
 import { Prng } from '../../seeds/prng.js';
 import { dataDirFor } from '../../seeds/source.js';
-import { newCapture } from '../support/capture.js';
-import { testConfig } from '../support/context.js';
-import { stagingPool } from '../support/mirror-checksum.js';
-import { caughtUp, newStar } from '../support/star.js';
+import { caughtUp } from '../support/star.js';
 import { seedStarSources, waitForSnapshot } from '../support/star-scenario.js';
 import { until } from './support/groups.js';
-import { endlessWorkload, FAST_FAILOVER, FULL, reconcileSummary, SEED, SIZE } from './support/matrix.js';
+import { endlessWorkload, expectReconcileClean, FULL, matrixPipeline, SEED, SIZE } from './support/matrix.js';
 import { exitWithin, STAGES, type Stage, StageProcess } from './support/stages.js';
 
 // kill -9 of each pipeline process (staging sink, conform processor, warehouse sink, each its own process) at
@@ -55,26 +51,13 @@ const POINTS: Record<Stage, KillPoint[]> = {
 /** Points reached once per process start (one rebalance: the one the test causes), killed the first time. */
 const ONCE: KillPoint[] = ['ddl', 'joined', 'rebalance'];
 
-const base = testConfig();
-const cap = newCapture(base, 'it_killmx');
-const star = newStar(cap, { stages: 'staging', env: FAST_FAILOVER });
-const staging = stagingPool(base);
-/** Every process of the run: the star's settings; staging mirrors this capture's tables only (the catalog
- * stand-in's topic would otherwise land in the shared staging schema "catalog"); reconcile checks its database. */
-const env = {
-  ...star.env,
-  STARLING_STAGING_TOPICS: `^${cap.prefix}\\.${cap.db}\\.[^.]+$`,
-  STARLING_SOURCE_DATABASES: cap.db,
-};
-const config = loadConfig({ ...process.env, ...env });
+const pipeline = matrixPipeline('it_killmx');
+const { base, cap, star, env, config } = pipeline;
 const running = new Set<StageProcess>();
 
 afterAll(async () => {
   for (const p of running) await p.kill9();
-  await staging.query(`DROP SCHEMA IF EXISTS "${cap.db}" CASCADE`).catch(() => undefined);
-  await staging.end();
-  await star.drop().catch(() => undefined);
-  await cap.drop().catch(() => undefined);
+  await pipeline.drop();
 });
 
 function launch(stage: Stage, label: string, extra: Record<string, string> = {}): StageProcess {
@@ -201,14 +184,7 @@ describe(`fault matrix: kill -9 at every named point of every stage (seed ${SEED
         interval: 1000,
       })
       .toBe(true);
-    // The warehouse sink may still be settling a last batch after the groups caught up: poll the verdict.
-    let verdict = await reconcileSummary(config);
-    const until = Date.now() + 120_000;
-    while (!verdict.clean && Date.now() < until) {
-      await new Promise((r) => setTimeout(r, 2000));
-      verdict = await reconcileSummary(config);
-    }
-    expect(verdict.clean, verdict.lines.join('\n')).toBe(true);
+    await expectReconcileClean(config);
 
     // Graceful shutdown of the survivors: SIGTERM drains, commits and exits 0.
     for (const stage of STAGES) {

@@ -1,21 +1,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../core/config/load.js';
 import { stackServices } from '../../infra/stack/stack.js';
 import { Prng } from '../../seeds/prng.js';
 import { dataDirFor } from '../../seeds/source.js';
 import { dlqTopic } from '../../sinks/runtime/dead-letters.js';
-import { newCapture } from '../support/capture.js';
-import { testConfig } from '../support/context.js';
-import { stagingPool } from '../support/mirror-checksum.js';
-import { caughtUp, newStar } from '../support/star.js';
+import { caughtUp } from '../support/star.js';
 import { seedStarSources, waitForSnapshot } from '../support/star-scenario.js';
 import { committedTotal, topicEnd, until } from './support/groups.js';
 import {
   endlessWorkload,
-  FAST_FAILOVER,
+  expectReconcileClean,
   FULL,
   MATRIX_MIX,
-  reconcileSummary,
+  matrixPipeline,
   SEED,
   SIZE,
 } from './support/matrix.js';
@@ -28,16 +24,8 @@ import { STAGES, type Stage, StageProcess } from './support/stages.js';
 const SERVICES = ['kafka', 'connect', 'registry', 'postgresql', 'mariadb'] as const;
 const OUTAGE_S = 60;
 
-const base = testConfig();
-const cap = newCapture(base, 'it_svcrst');
-const star = newStar(cap, { stages: 'staging', env: FAST_FAILOVER });
-const staging = stagingPool(base);
-const env = {
-  ...star.env,
-  STARLING_STAGING_TOPICS: `^${cap.prefix}\\.${cap.db}\\.[^.]+$`,
-  STARLING_SOURCE_DATABASES: cap.db,
-};
-const config = loadConfig({ ...process.env, ...env });
+const pipeline = matrixPipeline('it_svcrst');
+const { base, cap, star, env, config } = pipeline;
 const procs: Partial<Record<Stage, StageProcess>> = {};
 const services = stackServices(base);
 
@@ -45,10 +33,7 @@ afterAll(async () => {
   for (const p of Object.values(procs)) await p?.kill9();
   // Whatever happened, the stack is left running for the next test.
   for (const s of services) await s.up().catch(() => undefined);
-  await staging.query(`DROP SCHEMA IF EXISTS "${cap.db}" CASCADE`).catch(() => undefined);
-  await staging.end();
-  await star.drop().catch(() => undefined);
-  await cap.drop().catch(() => undefined);
+  await pipeline.drop();
 });
 
 const groups = () => [cap.group, star.conformGroup, star.warehouseGroup];
@@ -158,13 +143,7 @@ describe(`fault matrix: service restarts and a ${OUTAGE_S} s PostgreSQL outage (
     expectAllAlive('after the outage');
     expect(await deadLetters(), 'dead letters written for an outage').toEqual(dlqBefore);
 
-    let verdict = await reconcileSummary(config);
-    const deadline = Date.now() + 120_000;
-    while (!verdict.clean && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 2000));
-      verdict = await reconcileSummary(config);
-    }
-    expect(verdict.clean, `seed ${SEED}\n${verdict.lines.join('\n')}`).toBe(true);
+    await expectReconcileClean(config);
     for (const stage of STAGES) {
       const end = await procs[stage]!.terminate();
       expect(end.code, procs[stage]!.stderr).toBe(0);

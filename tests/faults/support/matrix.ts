@@ -1,8 +1,12 @@
-import type { StarlingConfig } from '../../../core/config/load.js';
+import { expect } from 'vitest';
+import { loadConfig, type StarlingConfig } from '../../../core/config/load.js';
 import { reconcile } from '../../../ops/reconcile/reconcile.js';
 import type { Mix } from '../../../seeds/workload/mix.js';
 import { runWorkload } from '../../../seeds/workload/run.js';
-import type { Capture } from '../../support/capture.js';
+import { type Capture, newCapture } from '../../support/capture.js';
+import { testConfig } from '../../support/context.js';
+import { stagingPool } from '../../support/mirror-checksum.js';
+import { newStar } from '../../support/star.js';
 import type { CatalogDoc } from '../../support/star-scenario.js';
 
 /**
@@ -75,5 +79,51 @@ export async function reconcileSummary(config: StarlingConfig): Promise<{ clean:
   return {
     clean: r.clean,
     lines: r.tables.map((t) => [t.kind, t.source, t.status, ...t.problems].join(' ')),
+  };
+}
+
+/**
+ * reconcile clean within two minutes: the warehouse sink may still settle a last batch after the groups
+ * caught up, so the verdict is polled; the last one is what a failure prints.
+ */
+export async function expectReconcileClean(config: StarlingConfig): Promise<void> {
+  let verdict = await reconcileSummary(config);
+  const deadline = Date.now() + 120_000;
+  while (!verdict.clean && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 2000));
+    verdict = await reconcileSummary(config);
+  }
+  expect(verdict.clean, `seed ${SEED}\n${verdict.lines.join('\n')}`).toBe(true);
+}
+
+/**
+ * The pipeline a matrix test runs as three processes: a SoftCart capture and its star, with fast failover.
+ * Staging mirrors this capture's tables only (the catalog stand-in's topic would otherwise land in the
+ * shared staging schema "catalog"); reconcile checks the capture's database.
+ */
+export function matrixPipeline(label: string) {
+  const base = testConfig();
+  const cap = newCapture(base, label);
+  const star = newStar(cap, { stages: 'staging', env: FAST_FAILOVER });
+  const staging = stagingPool(base);
+  const env = {
+    ...star.env,
+    STARLING_STAGING_TOPICS: `^${cap.prefix}\\.${cap.db}\\.[^.]+$`,
+    STARLING_SOURCE_DATABASES: cap.db,
+  };
+  const config = loadConfig({ ...process.env, ...env });
+  return {
+    base,
+    cap,
+    star,
+    env,
+    config,
+    /** Everything the test created, whatever state it ended in. */
+    async drop(): Promise<void> {
+      await staging.query(`DROP SCHEMA IF EXISTS "${cap.db}" CASCADE`).catch(() => undefined);
+      await staging.end();
+      await star.drop().catch(() => undefined);
+      await cap.drop().catch(() => undefined);
+    },
   };
 }
