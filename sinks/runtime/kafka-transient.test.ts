@@ -31,3 +31,15 @@ describe('kafkaErrorType', () => {
     expect(kafkaErrorType(new Error('x'))).toBeUndefined();
   });
 });
+
+describe('a consumer that kafkajs is restarting', () => {
+  it('is waited out', () => {
+    const e = Object.assign(
+      new Error('Consumer group was not initialized, consumer#run must be called first'),
+      {
+        retriable: false,
+      },
+    );
+    expect(isTransientKafkaError(e)).toBe(true);
+  });
+});

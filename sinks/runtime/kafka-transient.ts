@@ -4,9 +4,11 @@
  * Everything else (authorization, a record too large, a bug) is not waited out.
  */
 export function isTransientKafkaError(e: unknown): boolean {
-  let x = e as { retriable?: boolean; cause?: unknown } | undefined;
+  let x = e as { retriable?: boolean; cause?: unknown; message?: string } | undefined;
   for (let depth = 0; x && depth < 5; depth++) {
     if (x.retriable === true) return true;
+    // kafkajs restarting a consumer that lost the broker refuses calls on it meanwhile (non-retriable).
+    if (/Consumer group was not initialized, consumer#run must be called/.test(x.message ?? '')) return true;
     x = x.cause as typeof x;
   }
   return false;

@@ -291,9 +291,7 @@ export class SinkRunner {
     try {
       await consumer.commitOffsets([{ topic, partition, offset: next }]);
     } catch (e) {
-      // "Consumer group was not initialized": kafkajs is restarting the consumer after losing the broker.
-      const restarting = /not initialized|consumer#run must be called/i.test((e as Error).message ?? '');
-      if ((isTransientKafkaError(e) || restarting) && !MOVED.has(kafkaErrorType(e) ?? '')) {
+      if (isTransientKafkaError(e) && !MOVED.has(kafkaErrorType(e) ?? '')) {
         // Kafka is restarting. The batch is written: a later commit covers it, or the batch is read again
         // after a restart of the consumer and rewritten harmlessly (position guards). Nothing is lost.
         this.o.log.warn('offset commit failed while Kafka is unavailable; a later commit covers it', {

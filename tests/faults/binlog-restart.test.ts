@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectApi } from '../../connectors/connect-api.js';
 import { resnapshot } from '../../connectors/resnapshot.js';
-import { decide } from '../../connectors/supervisor.js';
+import { ConnectorSupervisor, decide } from '../../connectors/supervisor.js';
 import { loadConfig } from '../../core/config/load.js';
 import type { Logger } from '../../core/log/logger.js';
 import { MariaDbService } from '../../infra/stack/mariadb.js';
@@ -216,6 +216,52 @@ describe(`binlog coordinates that restart (seed ${SEED}, size ${SIZE})`, () => {
           `${r.group} ${r.topic}/${r.partition}: epoch ${r.currentEpoch}, ${r.epochsDetected} detected, ${r.guardAlarms} guard alarms`,
       ),
     );
+  }, 900_000);
+
+  it('a binlog purged past the connector offset: the supervisor reports the way out, resnapshot recovers', async () => {
+    const api = new ConnectApi(base.connect.url);
+    const call = (method: string, path: string) =>
+      fetch(`${base.connect.url}/connectors/${encodeURIComponent(cap.connector)}${path}`, { method });
+    const stateIs = async (want: string) => (await api.status(cap.connector)).connector.state === want;
+    // The connector stops (its offsets stay), the source goes on, and the history it needs is purged.
+    expect((await call('PUT', '/stop')).ok).toBe(true);
+    await expect.poll(() => stateIs('STOPPED'), { timeout: 60_000, interval: 500 }).toBe(true);
+    await workload(SEED + 10, size.gapSeconds, { ...MATRIX_MIX, delete: 0, pk: 0 });
+    const conn = await mysqlConnection(cap.config);
+    try {
+      await conn.query('FLUSH BINARY LOGS');
+      await conn.query('FLUSH BINARY LOGS');
+      const [status] = await conn.query('SHOW MASTER STATUS');
+      const current = (status as Array<{ File: string }>)[0]!.File;
+      await conn.query(`PURGE BINARY LOGS TO '${current}'`);
+      console.info('binlog-restart: purged every binlog before', current);
+    } finally {
+      await conn.end();
+    }
+    expect((await call('PUT', '/resume')).ok).toBe(true);
+    // The supervisor of `starling run`, in-process: a FAILED task whose position is purged is not restarted
+    // in a loop but reported with the way out.
+    const supervisor = new ConnectorSupervisor(api, recordingLogger(), { intervalMs: 1000 });
+    supervisor.start();
+    try {
+      await expect
+        .poll(
+          () => supervisor.report().find((s) => s.name === cap.connector && s.unrecoverable)?.unrecoverable,
+          {
+            timeout: 120_000,
+            interval: 1000,
+          },
+        )
+        .toMatchObject({
+          reason: expect.stringContaining('purged'),
+          wayOut: expect.stringContaining('resnapshot'),
+        });
+    } finally {
+      await supervisor.stop();
+    }
+    await resnapshot(base.connect.url, cap.connector);
+    await workload(SEED + 11, size.seconds);
+    await converged();
   }, 900_000);
 
   it('after the server is rebuilt from a dump, a new snapshot starts another epoch, and nothing is dropped', async () => {

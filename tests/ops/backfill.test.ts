@@ -7,6 +7,7 @@ import { committedOffset } from '../../ops/backfill/connect.js';
 import { endOffsets, followTopic } from '../../ops/backfill/follow.js';
 import { isIncrementalRead, type SnapshotEnvelope } from '../../ops/backfill/snapshot-event.js';
 import { snapshotPhase, snapshottingTables } from '../../ops/backfill/snapshot-phase.js';
+import { withSourceNames } from '../../ops/reconcile/dead-letter-keys.js';
 import { seedSoftcart } from '../../seeds/softcart-seed.js';
 import { dataDirFor } from '../../seeds/source.js';
 import { runWorkload } from '../../seeds/workload/run.js';
@@ -266,7 +267,14 @@ describe('starling backfill', () => {
       const ends = await endOffsets(kafka, topic);
       await expect.poll(() => follower.caughtUp(ends), { timeout: 30_000 }).toBe(true);
       expect(reads).toHaveLength(matching);
-      const rows = reads.map((e) => (e as { after: { customer_id: number; quantity: number } }).after);
+      // Field names as the source spells them (the connector escapes them: customer_u005fid).
+      const rows = reads.map(
+        (e) =>
+          withSourceNames((e as { after: Record<string, unknown> }).after) as {
+            customer_id: number;
+            quantity: number;
+          },
+      );
       expect(rows.every((row) => row.customer_id % 3 === 0 && row.quantity > 1)).toBe(true);
     } finally {
       await follower.stop();
