@@ -16,6 +16,7 @@
  *    events/s, and the tables compared with the live run's, row by row, keys included.
  * Peak RSS and CPU of every process per phase. It reports, it does not judge: nothing here asserts time.
  */
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,7 @@ import { seedSoftcart } from '../seeds/softcart-seed.js';
 import { catalogDocuments, dataDirFor } from '../seeds/source.js';
 import { runWorkload } from '../seeds/workload/run.js';
 import { type Capture, newCapture } from '../tests/support/capture.js';
+import { testHttpPort } from '../tests/support/ports.js';
 import { newStar, type Star, snapshotTables } from '../tests/support/star.js';
 import { cpuByService, cpuDelta } from './proc-cpu.js';
 import { remaining } from './support/caught-up.js';
@@ -140,7 +142,7 @@ async function main(): Promise<void> {
       {
         ...env,
         STARLING_PIPELINE: pipeline,
-        STARLING_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+        STARLING_HTTP_PORT: testHttpPort(),
         ...(pipeline === 'staging' ? {} : { STARLING_CONNECTOR_SUPERVISOR: 'off' }),
       },
       join(logDir, `${name}.log`),

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { REPO_ROOT } from '../../core/config/load.js';
 import type { Admin } from '../../core/kafka/client.js';
 import type { Capture } from '../../tests/support/capture.js';
+import { testHttpPort } from '../../tests/support/ports.js';
 import { cpuByService } from '../proc-cpu.js';
 import { RUN_NODE_FLAGS } from '../support/processes.js';
 import { type Measure, round } from './measure.js';
@@ -47,7 +48,7 @@ export async function runStaging(i: StagingRunInput): Promise<Measure> {
     STARLING_CONNECTOR_SUPERVISOR: 'off',
     STARLING_STAGING_TOPICS: `^${i.topic.replace(/[.-]/g, '\\$&')}$`,
     STARLING_LOG_LEVEL: 'warn',
-    STARLING_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+    STARLING_HTTP_PORT: testHttpPort(),
   };
   const ends = await i.admin.fetchTopicOffsets(i.topic);
   const svc0 = cpuByService();

@@ -21,6 +21,7 @@ import { dataDirFor } from '../../seeds/source.js';
 import { newCapture } from '../support/capture.js';
 import { type CliResult, starling } from '../support/cli.js';
 import { mysqlConnection, testConfig, uniqueName } from '../support/context.js';
+import { testHttpPort } from '../support/ports.js';
 import { newStar } from '../support/star.js';
 
 // Secured connections, live: `starling run` and the CLI reach Kafka through the stack's SASL_PLAINTEXT
@@ -51,7 +52,7 @@ const star = newStar(cap, { stages: 'conform' });
 const secured: Record<string, string> = {
   ...star.env,
   STARLING_PIPELINE: 'staging,warehouse',
-  STARLING_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+  STARLING_HTTP_PORT: testHttpPort(),
   STARLING_KAFKA_BROKERS: `127.0.0.1:${base.kafka.saslPort}`,
   STARLING_KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
   STARLING_KAFKA_SASL_MECHANISM: 'SCRAM-SHA-256',

@@ -3,6 +3,7 @@ import { defaultCaptureOptions, mariaDbConnectorConfig } from '../../connectors/
 import { loadConfig, type StarlingConfig } from '../../core/config/load.js';
 import { createKafka } from '../../core/kafka/client.js';
 import { mysqlConnection, uniqueName } from './context.js';
+import { testHttpPort } from './ports.js';
 
 /**
  * A private capture for a test or a benchmark: its own MariaDB database, Debezium connector, topic prefix
@@ -42,7 +43,7 @@ export function newCapture(
     STARLING_PIPELINE: 'staging',
     STARLING_LOG_LEVEL: 'warn',
     // A `starling run` of this capture serves /metrics on its own port, never on a running pipeline's 3000.
-    STARLING_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+    STARLING_HTTP_PORT: testHttpPort(),
     ...extraEnv,
   };
   const config = loadConfig({ ...process.env, ...env });

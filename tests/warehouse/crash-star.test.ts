@@ -10,6 +10,7 @@ import { runWorkload } from '../../seeds/workload/run.js';
 import { newCapture } from '../support/capture.js';
 import { testConfig } from '../support/context.js';
 import { buildOracle, countryAtSaleTime } from '../support/history-oracle.js';
+import { testHttpPort } from '../support/ports.js';
 import { dropOracle, expectedFacts, newStar, warehousePool } from '../support/star.js';
 import { expectStarConverges, STAR_MIX, seedStarSources, waitForSnapshot } from '../support/star-scenario.js';
 
@@ -44,7 +45,7 @@ function start(stage: Stage, extraEnv: Record<string, string> = {}) {
       ...star.env,
       STARLING_PIPELINE: stage,
       // Each process its own metrics port.
-      STARLING_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+      STARLING_HTTP_PORT: testHttpPort(),
       ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

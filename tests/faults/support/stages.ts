@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../core/config/load.js';
+import { testHttpPort } from '../../support/ports.js';
 
 export type Stage = 'staging' | 'conform' | 'warehouse';
 export const STAGES: Stage[] = ['staging', 'conform', 'warehouse'];
@@ -29,7 +30,7 @@ export class StageProcess {
         ...env,
         STARLING_PIPELINE: stage,
         // Each process its own metrics port.
-        STARLING_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+        STARLING_HTTP_PORT: testHttpPort(),
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
