@@ -218,7 +218,7 @@ describe(`binlog coordinates that restart (seed ${SEED}, size ${SIZE})`, () => {
     );
   }, 900_000);
 
-  it('a binlog purged past the connector offset: the supervisor reports the way out, resnapshot recovers', async () => {
+  it('a binlog purged past the connector offset: reported with the way out, or streamed on; never a silent stall', async () => {
     const api = new ConnectApi(base.connect.url);
     const call = (method: string, path: string) =>
       fetch(`${base.connect.url}/connectors/${encodeURIComponent(cap.connector)}${path}`, { method });
@@ -239,26 +239,30 @@ describe(`binlog coordinates that restart (seed ${SEED}, size ${SIZE})`, () => {
       await conn.end();
     }
     expect((await call('PUT', '/resume')).ok).toBe(true);
-    // The supervisor of `starling run`, in-process: a FAILED task whose position is purged is not restarted
-    // in a loop but reported with the way out.
+    // Either Debezium fails (its offset's history is gone) and the supervisor of `starling run`, here
+    // in-process, reports the way out instead of restarting it in a loop; or Debezium still finds the
+    // changes it missed (MariaDB serves a GTID position from a later binlog's GTID list) and staging
+    // converges by itself. A connector that runs on while staging stays behind is the silent stall.
     const supervisor = new ConnectorSupervisor(api, recordingLogger(), { intervalMs: 1000 });
     supervisor.start();
+    const sums = await sourceChecksums(cap.config, cap.db);
+    let outcome: 'reported' | 'streamed' | undefined;
     try {
-      await expect
-        .poll(
-          () => supervisor.report().find((s) => s.name === cap.connector && s.unrecoverable)?.unrecoverable,
-          {
-            timeout: 120_000,
-            interval: 1000,
-          },
-        )
-        .toMatchObject({
-          reason: expect.stringContaining('purged'),
-          wayOut: expect.stringContaining('resnapshot'),
-        });
+      const deadline = Date.now() + 120_000;
+      while (outcome === undefined && Date.now() < deadline) {
+        const verdict = supervisor.report().find((x) => x.name === cap.connector && x.unrecoverable);
+        if (verdict) {
+          expect(verdict.unrecoverable).toMatchObject({ wayOut: expect.stringContaining('resnapshot') });
+          outcome = 'reported';
+        } else if (JSON.stringify(await stagingChecksums(pool, cap.db)) === JSON.stringify(sums))
+          outcome = 'streamed';
+        else await new Promise((r) => setTimeout(r, 1000));
+      }
     } finally {
       await supervisor.stop();
     }
+    console.info('binlog-restart: after the purge', { outcome });
+    expect(outcome, 'neither a reported failure nor the missed changes: a silent stall').toBeDefined();
     await resnapshot(base.connect.url, cap.connector);
     await workload(SEED + 11, size.seconds);
     await converged();
