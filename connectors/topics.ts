@@ -1,5 +1,5 @@
 import type { StarlingConfig } from '../core/config/load.js';
-import type { Admin } from '../core/kafka/client.js';
+import { type Admin, createTopicsSettled } from '../core/kafka/client.js';
 
 /**
  * Raw change topics are Starling's to create, with the settings replay and SCD2 depend on: the whole
@@ -38,15 +38,15 @@ export async function ensureTopics(
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t));
   if (!missing.length) return [];
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: missing.map((topic) => ({
+  await createTopicsSettled(
+    admin,
+    missing.map((topic) => ({
       topic,
       numPartitions: config.topics.partitions,
       replicationFactor: -1,
       configEntries: rawTopicConfig(config),
     })),
-  });
+  );
   return missing;
 }
 

@@ -100,12 +100,36 @@ export async function ensureTopic(
   configEntries: Array<{ name: string; value: string }>,
 ): Promise<void> {
   if ((await admin.listTopics()).includes(topic)) return;
-  await admin
-    .createTopics({
-      waitForLeaders: true,
-      topics: [{ topic, numPartitions: 1, replicationFactor: -1, configEntries }],
-    })
-    .catch((e: unknown) => {
-      if (!/already exists/i.test(String((e as Error | undefined)?.message))) throw e;
-    });
+  await createTopicsSettled(admin, [{ topic, numPartitions: 1, replicationFactor: -1, configEntries }]);
+}
+
+type TopicSpec = Parameters<Admin['createTopics']>[0]['topics'][number];
+
+/**
+ * Creates topics and returns once every partition has a leader. Another process creating one at the same
+ * moment is not an error. kafkajs' own wait for leaders can fail while the broker still says it "does not
+ * host this topic-partition" (a retriable metadata race, seen in CI right after creation): then the
+ * metadata is polled until the leaders are known, for up to 30 s.
+ */
+export async function createTopicsSettled(admin: Admin, topics: TopicSpec[]): Promise<void> {
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics });
+    return;
+  } catch (e) {
+    const message = String((e as Error | undefined)?.message);
+    if (/already exists/i.test(message) && topics.length === 1) return;
+    if (!/already exists/i.test(message) && (e as { retriable?: boolean }).retriable !== true) throw e;
+  }
+  const names = topics.map((t) => t.topic);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics: names });
+      if (meta.length === names.length && meta.every((t) => t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${names.join(', ')}: no leader after 30 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
