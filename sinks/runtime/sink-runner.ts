@@ -181,7 +181,13 @@ export class SinkRunner {
     // the moment the member is told the group is rebalancing.
     consumer.on(consumer.events.GROUP_JOIN, () => killPoint(this.joins++ === 0 ? 'joined' : 'rebalance'));
     consumer.on(consumer.events.REBALANCING, () => killPoint('rebalance'));
-    await consumer.subscribe({ topics, fromBeginning: true });
+    // A topic created a moment ago (by another stage) may not be in every broker's metadata yet: kafkajs
+    // then fails with a retriable "does not host this topic-partition", which is waited out here.
+    await this.untilKafkaAnswers(
+      'subscribe',
+      async () => undefined,
+      () => consumer.subscribe({ topics, fromBeginning: true }),
+    );
     this.subscribed = new Set(topics);
     this.consumer = consumer;
     await consumer.run({
