@@ -116,6 +116,8 @@ export class SinkRunner {
   private lastWrite: Promise<void> = Promise.resolve();
   /** No new batch is taken (stopping, pausing or switching consumers); the queues drain. */
   private draining = false;
+  /** Since when the consumer keeps stopping on non-retriable errors with no batch committed in between. */
+  private crashingSince: number | undefined;
   readonly stats = {
     batches: 0,
     records: 0,
@@ -181,6 +183,9 @@ export class SinkRunner {
     // the moment the member is told the group is rebalancing.
     consumer.on(consumer.events.GROUP_JOIN, () => killPoint(this.joins++ === 0 ? 'joined' : 'rebalance'));
     consumer.on(consumer.events.REBALANCING, () => killPoint('rebalance'));
+    consumer.on(consumer.events.CRASH, ({ payload }) =>
+      this.crashed(consumer, payload.error, payload.restart),
+    );
     // A topic created a moment ago (by another stage) may not be in every broker's metadata yet: kafkajs
     // then fails with a retriable "does not host this topic-partition", which is waited out here.
     await this.untilKafkaAnswers(
@@ -245,6 +250,31 @@ export class SinkRunner {
         if (this.o.pipelineDepth === 1) await written;
       },
     });
+  }
+
+  /**
+   * kafkajs stops a consumer whose fetch loop or group join failed. On a retriable error it starts the
+   * consumer again by itself; on any other it stays stopped, and the process would stall silently with its
+   * partitions held by no one. That consumer is replaced (the watcher rejoins, as for a new topic) for as
+   * long as the retry window allows without a committed batch; after that it is fatal.
+   */
+  private crashed(consumer: Consumer, error: Error, restart: boolean): void {
+    if (restart) {
+      this.o.log.warn('consumer stopped on a retriable error; kafkajs restarts it', { error: error.message });
+      return;
+    }
+    if (this.stopping || this.paused || consumer !== this.consumer) return;
+    const since = this.crashingSince ?? Date.now();
+    this.crashingSince = since;
+    if (Date.now() - since > (this.o.retryWindowMs ?? 600_000)) {
+      this.failed ??= error;
+      this.o.onFatal(error);
+      return;
+    }
+    this.o.log.error('consumer stopped on a non-retriable error; rejoining the group', {
+      error: error.message,
+    });
+    this.subscribed = new Set(); // the watcher's next refresh replaces the consumer
   }
 
   /** Waits until every batch handed over is written and committed (or failed). */
@@ -321,6 +351,7 @@ export class SinkRunner {
     this.stats.batchSecondsSum += (performance.now() - started) / 1000;
     this.stats.records += messages.length;
     this.stats.lastCommitAt = Date.now();
+    this.crashingSince = undefined;
     killPoint('committed');
   }
 

@@ -25,6 +25,8 @@ const staging = new pg.Pool({ connectionString: base.postgres.stagingUrl, max: 2
 const sentinel = `${cap.db}_sentinel`;
 let child: ChildProcess | undefined;
 let exited: Promise<{ code: number | null; stderr: string }> | undefined;
+/** The `starling run` log so far: its tail is printed when staging does not converge. */
+let childLog = '';
 
 interface Col {
   name: string;
@@ -197,6 +199,7 @@ async function converged(columnsOf: (t: Table) => Col[], timeout = 120_000) {
         { sourceOnly: v.source.filter((r) => !st.has(r)), stagingOnly: v.staging.filter((r) => !src.has(r)) },
       ];
     });
+  if (differing.length) console.error(`starling run's log (last 8 KB):\n${childLog.slice(-8192)}`);
   expect(Object.fromEntries(differing)).toEqual({});
 }
 
@@ -272,11 +275,10 @@ describe(`hostile identifiers in a captured source (seed ${SEED}, ${CHANGES} cha
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       child = proc;
-      let stderr = '';
       proc.stderr!.on('data', (d) => {
-        stderr += d;
+        childLog += d;
       });
-      exited = new Promise((resolve) => proc.on('exit', (code) => resolve({ code, stderr })));
+      exited = new Promise((resolve) => proc.on('exit', (code) => resolve({ code, stderr: childLog })));
 
       for (let n = 0; n < CHANGES; n++) {
         if (n === Math.floor(CHANGES / 2)) {
