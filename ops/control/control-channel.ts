@@ -31,6 +31,7 @@ export function controlTopic(config: StarlingConfig): string {
 export class ControlChannel {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
+  private stopped = false;
   private readonly groupId = `${CONTROL_GROUP_PREFIX}${randomUUID()}`;
   readonly instance = `${process.pid}@${randomUUID().slice(0, 8)}`;
 
@@ -45,10 +46,27 @@ export class ControlChannel {
     await ensureControlTopic(this.kafka, this.topic);
     this.producer = createProducer(this.kafka, { idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
-    this.consumer = createConsumer(this.kafka, { groupId: this.groupId, maxWaitTimeInMs: 200 });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topic, fromBeginning: false });
-    await this.consumer.run({
+    await this.listen(onMessage);
+  }
+
+  private async listen(onMessage: (m: ControlMessage) => Promise<void> | void): Promise<void> {
+    const consumer = createConsumer(this.kafka, { groupId: this.groupId, maxWaitTimeInMs: 200 });
+    this.consumer = consumer;
+    // kafkajs stops a consumer for good on a non-retriable error (e.g. the group coordinator not found
+    // after its retries) and says so only through this event: listen again rather than go deaf.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopped || this.consumer !== consumer) return;
+      this.log.error('control topic listener stopped; listening again', { error: payload.error.message });
+      setTimeout(() => {
+        if (!this.stopped && this.consumer === consumer)
+          this.listen(onMessage).catch((e: unknown) =>
+            this.log.error('control topic listener cannot restart', { error: String(e) }),
+          );
+      }, 1000).unref();
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.topic, fromBeginning: false });
+    await consumer.run({
       // Nothing to remember: commands are for the processes running now. Without commits, the group of a
       // process that died (kill -9) holds no offsets and Kafka drops it once its session expires.
       autoCommit: false,
@@ -74,6 +92,7 @@ export class ControlChannel {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
     // The per-process group is of no use once the process is gone.
