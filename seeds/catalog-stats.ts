@@ -62,14 +62,14 @@ export const MONGO_QUERIES: {
 };
 
 /**
- * The staging mirror's columns for the document fields the queries use, each already quoted for PostgreSQL by
- * the caller (e.g. `stagingColumn('screen size')` of sinks/postgres/catalog.ts, `"screen size"`), since the
- * mirror's names come from the sink's naming.
+ * SQL expressions (or quoted columns) of the document fields the queries use, interpolated as given. The
+ * staging sink mirrors a MongoDB collection as `_id` + `document` jsonb, not a column per field, so the
+ * caller reads the fields out of the document: ops/analytics/catalog-staging.ts stagingCatalogExpressions.
  */
 export interface StagingCatalogColumns {
-  /** The quoted column of the document field `type`. */
+  /** The text of the document field `type`. */
   type: string;
-  /** The quoted column of the document field "screen size" (double precision in the mirror). */
+  /** The document field "screen size" as a double precision, NULL where it is not a number. */
   screenSize: string;
 }
 

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { analyticsCommands } from './analytics.js';
 import { backfillCommands } from './backfill.js';
+import { catalogCommands } from './catalog.js';
 import { connectorCommands } from './connectors.js';
 import { dlqCommands } from './dlq.js';
 import { doctorCommands } from './doctor.js';
@@ -27,4 +29,6 @@ dlqCommands(program);
 reconcileCommands(program);
 migrateCommands(program);
 doctorCommands(program);
+catalogCommands(program);
+analyticsCommands(program);
 await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@ import { parsePhase, seedSoftcartEtl } from '../../seeds/etl-seed.js';
 import { seedSoftcart } from '../../seeds/softcart-seed.js';
 import { catalogDocuments, dataDirFor } from '../../seeds/source.js';
 import { runCommand } from './run-command.js';
+import { courseTableCommands } from './seed-course-tables.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -73,8 +74,13 @@ function parseScale(text: string): number {
 }
 
 export function seedCommands(program: Command): void {
-  const seed = program.command('seed').description('load the SoftCart reference data into MariaDB');
+  const seed = program
+    .command('seed')
+    .description(
+      'load the SoftCart reference data (MariaDB, the catalog, the course tables of the warehouse)',
+    );
   catalogCommand(seed);
+  courseTableCommands(seed);
   seed
     .command('softcart')
     .description(
