@@ -12,6 +12,8 @@ import { createConformService } from '../../streams/conform/conform-service.js';
 import { ControlChannel, controlTopic } from '../control/control-channel.js';
 import { checkHealth } from '../http/health.js';
 import type { SinkMetricsInput } from '../http/metrics.js';
+import { createSalesPool, type SalesPool } from '../http/sales/pool.js';
+import { createSalesSource } from '../http/sales/source.js';
 import { type HttpServerHandle, startHttpServer } from '../http/server.js';
 import { createOpsEndpoints } from '../http/status-source.js';
 import { runCommand } from './run-command.js';
@@ -64,9 +66,17 @@ export function runCommands(program: Command): void {
           const conform = createConformService(config, model, log, onFatal);
           services.push({ name: 'conform', group: config.pipeline.conformGroup, ...conform });
         }
+        // The sales dashboard reads the star this process writes: only with the warehouse stage, and only
+        // on PostgreSQL (its SQL is PostgreSQL's; a Db2 warehouse gets the page with a message).
+        let salesPool: SalesPool | undefined;
+        let sales: ReturnType<typeof createSalesSource> | undefined;
         if (model && stages.includes('warehouse')) {
           const warehouse = createWarehouseSink(config, model, log, onFatal);
           services.push({ name: 'warehouse', group: config.pipeline.warehouseGroup, ...warehouse });
+          if (/^postgres(ql)?:/.test(config.postgres.warehouseUrl)) {
+            salesPool = createSalesPool(config.postgres.warehouseUrl);
+            sales = createSalesSource({ query: salesPool.query, schema: warehouse.schema });
+          } else log.info('no sales dashboard: it reads a PostgreSQL warehouse only');
         }
         let http: HttpServerHandle | undefined;
         let controlRef: ControlChannel | undefined;
@@ -86,6 +96,7 @@ export function runCommands(program: Command): void {
             .then(() => supervisor?.stop())
             .then(() => controlRef?.stop())
             .then(() => Promise.all(services.map((x) => x.stop())))
+            .then(() => salesPool?.end())
             .catch((e) => log.error('error while stopping', { error: String(e) }))
             .finally(() => process.exit(fatal ? 1 : code));
         };
@@ -149,6 +160,7 @@ export function runCommands(program: Command): void {
             metrics: endpoints.metrics,
             health: endpoints.health,
             status: endpoints.status,
+            sales,
             onError: (e) =>
               log.error('HTTP request failed', {
                 error: redactText(e instanceof Error ? e.message : String(e), config.secrets),
@@ -160,7 +172,10 @@ export function runCommands(program: Command): void {
             return undefined;
           });
           if (http !== undefined) {
-            log.info('HTTP server listening', { url: http.url, paths: '/ /api/status /metrics /health' });
+            log.info('HTTP server listening', {
+              url: http.url,
+              paths: `/ /api/status /metrics /health${sales ? ' /sales /api/sales' : ''}`,
+            });
             if (stopping) await http.close();
           }
         }

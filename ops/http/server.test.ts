@@ -7,11 +7,23 @@ import { type HttpServerHandle, startHttpServer } from './server.js';
 // The routing of the operations server, on a loopback port (no other service needed).
 let withPage: HttpServerHandle;
 let withoutPage: HttpServerHandle;
+let withoutSales: HttpServerHandle;
 let statusCalls = 0;
+const salesQueries: string[] = [];
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'starling-dashboard-'));
-  for (const f of ['index.html', 'app.js', 'lag-chart.js', 'style.css'])
+  for (const f of [
+    'index.html',
+    'app.js',
+    'lag-chart.js',
+    'style.css',
+    'sales.html',
+    'sales.js',
+    'sales-view.js',
+    'sales.css',
+    'chart.umd.js',
+  ])
     writeFileSync(join(dir, f), `/* ${f} */`);
   withPage = await startHttpServer({
     host: '127.0.0.1',
@@ -22,7 +34,23 @@ beforeAll(async () => {
       statusCalls++;
       return { at: 1, lag: [] };
     },
+    sales: async (query) => {
+      salesQueries.push(query.toString());
+      return query.get('year') === 'bad'
+        ? { status: 400, body: { error: 'year must be a four-digit year' } }
+        : { status: 200, body: { at: 2 } };
+    },
     dashboardDir: dir,
+    chartJsFile: join(dir, 'chart.umd.js'),
+  });
+  withoutSales = await startHttpServer({
+    host: '127.0.0.1',
+    port: 0,
+    metrics: async () => '',
+    health: async () => ({ status: 'ok', components: [] }),
+    status: async () => ({}),
+    dashboardDir: dir,
+    chartJsFile: join(dir, 'chart.umd.js'),
   });
   withoutPage = await startHttpServer({
     host: '127.0.0.1',
@@ -35,6 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await withPage?.close();
   await withoutPage?.close();
+  await withoutSales?.close();
 });
 
 const get = async (base: HttpServerHandle, path: string, init?: RequestInit) => {
@@ -94,6 +123,49 @@ describe('operations HTTP server: the health page', () => {
     expect((await get(withPage, '/metrics')).body).toBe('m 1\n');
   });
 
+  it('serves the sales page, its files and Chart.js under the same policy; /api/sales passes the query', async () => {
+    const page = await get(withPage, '/sales');
+    expect(page.res.status).toBe(200);
+    expect(page.body).toBe('/* sales.html */');
+    expect(page.res.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'self'/);
+    for (const [path, type] of [
+      ['/dashboard/sales.js', 'text/javascript; charset=utf-8'],
+      ['/dashboard/sales-view.js', 'text/javascript; charset=utf-8'],
+      ['/dashboard/chart.umd.js', 'text/javascript; charset=utf-8'],
+      ['/dashboard/sales.css', 'text/css; charset=utf-8'],
+    ]) {
+      const r = await get(withPage, path!);
+      expect(r.res.status, path).toBe(200);
+      expect(r.res.headers.get('content-type'), path).toBe(type);
+    }
+    const ok = await get(withPage, '/api/sales?year=2020&category=smart+phone');
+    expect(ok.res.status).toBe(200);
+    expect(ok.res.headers.get('cache-control')).toBe('no-store');
+    expect(JSON.parse(ok.body)).toEqual({ at: 2 });
+    expect(salesQueries.at(-1)).toBe('year=2020&category=smart+phone');
+    const bad = await get(withPage, '/api/sales?year=bad');
+    expect(bad.res.status).toBe(400);
+    expect(JSON.parse(bad.body)).toEqual({ error: 'year must be a four-digit year' });
+  });
+
+  it('the sales page is read-only: other methods are 405', async () => {
+    for (const path of ['/sales', '/api/sales', '/dashboard/sales.js'])
+      for (const method of ['POST', 'PUT', 'DELETE']) {
+        const r = await get(withPage, path, { method, body: method === 'DELETE' ? undefined : 'x' });
+        expect(r.res.status, `${method} ${path}`).toBe(405);
+        expect(r.res.headers.get('allow')).toBe('GET, HEAD');
+      }
+  });
+
+  it('without a sales callback the page is there and /api/sales says why it has no data', async () => {
+    expect((await get(withoutSales, '/sales')).res.status).toBe(200);
+    const r = await get(withoutSales, '/api/sales');
+    expect(r.res.status).toBe(503);
+    expect(JSON.parse(r.body).error).toMatch(/needs the warehouse stage/);
+    expect((await get(withoutPage, '/sales')).res.status).toBe(404);
+    expect((await get(withoutPage, '/api/sales')).res.status).toBe(404);
+  });
+
   it('the page files of the repository are there', async () => {
     const real = await startHttpServer({
       host: '127.0.0.1',
@@ -107,6 +179,14 @@ describe('operations HTTP server: the health page', () => {
       expect(body).toContain('<script type="module" src="/dashboard/app.js">');
       expect(body).toContain('data-testid="lag-chart"');
       expect((await get(real, '/dashboard/app.js')).body).toContain("fetch('/api/status'");
+      expect(body).toContain('href="/sales"');
+      const sales = (await get(real, '/sales')).body;
+      expect(sales).toContain('<script src="/dashboard/chart.umd.js"></script>');
+      expect(sales).toContain('<script type="module" src="/dashboard/sales.js"></script>');
+      expect(sales).toContain('href="/"');
+      // No inline script or style: the policy would block them.
+      expect(sales).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=/);
+      expect((await get(real, '/dashboard/chart.umd.js')).body).toContain('window.Chart');
     } finally {
       await real.close();
     }

@@ -3,13 +3,17 @@
  * `GET /health` (JSON; 200 when ok, 503 when degraded); with a `status` callback also the pipeline health
  * page: `GET /` (and `/health/ui`), its script and style under `/dashboard/` (served from
  * ops/http/dashboard/, nothing from elsewhere: the page works offline), and `GET /api/status` (JSON) that it
- * polls. Anything else is 404; a known path with another method is 405. Binds to the configured host,
+ * polls; with it also the sales dashboard: `GET /sales`, its files (Chart.js served from the installed
+ * package, never a CDN) and `GET /api/sales?year=&category=` (JSON; 400 with `{ error }` for a bad filter;
+ * 503 when this process has no `sales` callback: no warehouse stage, or not PostgreSQL). Anything else is
+ * 404; a known path with another method is 405 (every page is read-only). Binds to the configured host,
  * 127.0.0.1 unless configured otherwise.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../../core/config/load.js';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics.js';
 
@@ -21,8 +25,15 @@ export interface HttpServerOptions {
   health: () => Promise<object>;
   /** `/api/status` for the health page; without it there is no page */
   status?: () => Promise<object>;
+  /**
+   * `/api/sales` for the sales page: the parsed query string in, a status (200, or 400 for a bad filter)
+   * and a JSON body out. Without it the page is still served and says why it has no data.
+   */
+  sales?: (query: URLSearchParams) => Promise<{ status: number; body: object }>;
   /** where the page's files are (default ops/http/dashboard in the repository) */
   dashboardDir?: string;
+  /** Chart.js's browser build (default the installed package's dist/chart.umd.js) */
+  chartJsFile?: string;
   /** called with errors of the callbacks (the response is a 500 without the error's text) */
   onError?: (e: unknown) => void;
 }
@@ -35,14 +46,31 @@ export interface HttpServerHandle {
 }
 
 export const DASHBOARD_DIR = join(REPO_ROOT, 'ops', 'http', 'dashboard');
+/** Chart.js's browser build (UMD: defines `window.Chart`), wherever npm installed the package. */
+export const CHART_JS_FILE = join(
+  dirname(createRequire(import.meta.url).resolve('chart.js')),
+  'chart.umd.js',
+);
+
+/** The answer of `/api/sales` in a process without the warehouse stage. */
+const NO_SALES = {
+  error:
+    'this process serves no sales data: the sales dashboard needs the warehouse stage (STARLING_PIPELINE) on a PostgreSQL warehouse; open /sales on the process that runs it',
+};
 
 /** The page's files: a fixed list, so no request path ever reaches the file system. */
-const ASSETS: Record<string, { file: string; type: string }> = {
+const ASSETS: Record<string, { file: string; type: string; chartJs?: true }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/health/ui': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/dashboard/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/dashboard/lag-chart.js': { file: 'lag-chart.js', type: 'text/javascript; charset=utf-8' },
   '/dashboard/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+  '/sales': { file: 'sales.html', type: 'text/html; charset=utf-8' },
+  '/dashboard/sales.js': { file: 'sales.js', type: 'text/javascript; charset=utf-8' },
+  '/dashboard/sales-view.js': { file: 'sales-view.js', type: 'text/javascript; charset=utf-8' },
+  '/dashboard/sales.css': { file: 'sales.css', type: 'text/css; charset=utf-8' },
+  // Not in the dashboard folder: read from the installed package (see chartJsFile).
+  '/dashboard/chart.umd.js': { file: 'chart.umd.js', type: 'text/javascript; charset=utf-8', chartJs: true },
 };
 
 /** Only the page's own files and requests to this server; no framing by other sites. */
@@ -56,10 +84,16 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   const assets = new Map<string, { body: Buffer; type: string }>();
   if (opts.status !== undefined) {
     const dir = opts.dashboardDir ?? DASHBOARD_DIR;
-    for (const [path, a] of Object.entries(ASSETS))
-      assets.set(path, { body: await readFile(join(dir, a.file)), type: a.type });
+    for (const [path, a] of Object.entries(ASSETS)) {
+      const file = a.chartJs ? (opts.chartJsFile ?? CHART_JS_FILE) : join(dir, a.file);
+      assets.set(path, { body: await readFile(file), type: a.type });
+    }
   }
-  const paths = new Set(['/metrics', '/health', ...(opts.status ? ['/api/status', ...assets.keys()] : [])]);
+  const paths = new Set([
+    '/metrics',
+    '/health',
+    ...(opts.status ? ['/api/status', '/api/sales', ...assets.keys()] : []),
+  ]);
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, extra = {}) => {
     res.writeHead(status, {
@@ -74,13 +108,19 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     if (!paths.has(path)) return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, HEAD' });
     try {
       if (path === '/metrics') return send(res, 200, PROMETHEUS_CONTENT_TYPE, await opts.metrics());
       if (path === '/api/status' && opts.status) return json(res, 200, await opts.status());
+      if (path === '/api/sales') {
+        if (opts.sales === undefined) return json(res, 503, NO_SALES);
+        const answer = await opts.sales(url.searchParams);
+        return json(res, answer.status, answer.body);
+      }
       const asset = assets.get(path);
       if (asset !== undefined) return send(res, 200, asset.type, asset.body, PAGE_SECURITY);
       const report = (await opts.health()) as { status?: string };
