@@ -1,8 +1,11 @@
 import { ParseProblems, toDatetime, toDecimal, toInt } from './parse-errors.js';
 import type { EtlRow, OltpRow } from './rows.js';
 
-/** The course files hold no quoted fields, so a split on commas is exact; a BOM and CRLFs are tolerated. */
-function lines(text: string): { line: number; fields: string[] }[] {
+/**
+ * The non-blank lines of a course CSV file split into fields, with their 1-based line numbers. The course
+ * files hold no quoted fields, so a split on commas is exact; a BOM and CRLFs are tolerated.
+ */
+export function csvRecords(text: string): { line: number; fields: string[] }[] {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   return body
     .split(/\r?\n/)
@@ -14,7 +17,7 @@ function lines(text: string): { line: number; fields: string[] }[] {
 /** oltpdata.csv: no header; product_id, customer_id, price, quantity, timestamp. */
 export function parseOltpCsv(text: string, file = 'oltpdata.csv'): OltpRow[] {
   const problems = new ParseProblems(file);
-  const rows = lines(text).map(({ line, fields }) => {
+  const rows = csvRecords(text).map(({ line, fields }) => {
     if (fields.length !== 5) problems.add(line, `expected 5 fields, found ${fields.length}`);
     const [p = '', c = '', price = '', q = '', ts = ''] = fields;
     return {
@@ -35,7 +38,7 @@ export function parseOltpCsv(text: string, file = 'oltpdata.csv'): OltpRow[] {
  */
 export function parseEtlCsv(text: string, file = 'sales.csv'): EtlRow[] {
   const problems = new ParseProblems(file);
-  const all = lines(text);
+  const all = csvRecords(text);
   const header = all[0]?.fields.map((f) => f.trim()).join(',');
   if (header !== 'rowid,product_id,customer_id,price,quantity,timestamp')
     problems.add(all[0]?.line ?? 1, `unexpected header "${header ?? ''}"`);
@@ -58,7 +61,7 @@ export function parseEtlCsv(text: string, file = 'sales.csv'): EtlRow[] {
 /** DimCountry.csv: header `countryid,country` after a UTF-8 BOM; returns the names ordered by countryid. */
 export function parseCountryCsv(text: string, file = 'DimCountry.csv'): string[] {
   const problems = new ParseProblems(file);
-  const all = lines(text);
+  const all = csvRecords(text);
   const header = all[0]?.fields.map((f) => f.trim()).join(',');
   if (header !== 'countryid,country') problems.add(all[0]?.line ?? 1, `unexpected header "${header ?? ''}"`);
   const rows = all.slice(1).map(({ line, fields }) => {
@@ -67,4 +70,13 @@ export function parseCountryCsv(text: string, file = 'DimCountry.csv'): string[]
   });
   problems.throwIfAny();
   return rows.sort((a, b) => a.id - b.id).map((r) => r.name);
+}
+
+/** The ISO date of day/month/year, or undefined when they name no calendar day (30 February). */
+export function isoDate(year: number, month: number, day: number): string | undefined {
+  if (year < 1 || year > 9999) return undefined;
+  const d = new Date(Date.UTC(year, month - 1, day));
+  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day)
+    return undefined;
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }

@@ -1,3 +1,4 @@
+import { csvRecords, isoDate } from './csv.js';
 import { ParseProblems, toInt } from './parse-errors.js';
 
 /**
@@ -16,21 +17,6 @@ export interface SalesHistoryRow {
 
 const HEADER = 'day,month,quarter,year,category,item,price';
 
-/** Like csv.ts (not exported there): no quoted fields in the course files; a BOM, CRLFs and blank lines pass. */
-function records(text: string): { line: number; fields: string[] }[] {
-  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  return body
-    .split(/\r?\n/)
-    .map((raw, i) => ({ line: i + 1, raw }))
-    .filter((l) => l.raw.trim() !== '')
-    .map((l) => ({ line: l.line, fields: l.raw.split(',') }));
-}
-
-function isCalendarDate(year: number, month: number, day: number): boolean {
-  const d = new Date(Date.UTC(year, month - 1, day));
-  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
-}
-
 /**
  * Parses ecommerce.csv: header `day,month,quarter,year,category,item,price`, then one sale per line. Every
  * bad line is reported with its number in one UserError (ParseProblems): wrong field count, a non-integer
@@ -39,7 +25,7 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
  */
 export function parseSalesHistory(text: string, file = 'ecommerce.csv'): SalesHistoryRow[] {
   const problems = new ParseProblems(file);
-  const all = records(text);
+  const all = csvRecords(text);
   const header = all[0]?.fields.map((f) => f.trim()).join(',');
   if (header !== HEADER)
     problems.add(all[0]?.line ?? 1, `unexpected header "${header ?? ''}", expected "${HEADER}"`);
@@ -57,7 +43,7 @@ export function parseSalesHistory(text: string, file = 'ecommerce.csv'): SalesHi
     };
     const { day, month, quarter, year } = row;
     // Range checks only on numbers toInt accepted, so one bad field gives one problem.
-    if ([day, month, year].every(Number.isInteger) && !isCalendarDate(year, month, day))
+    if ([day, month, year].every(Number.isInteger) && isoDate(year, month, day) === undefined)
       problems.add(line, `day ${day}, month ${month}, year ${year} is not a calendar date`);
     if (Number.isInteger(month) && Number.isInteger(quarter) && month >= 1 && month <= 12) {
       const expected = Math.ceil(month / 3);

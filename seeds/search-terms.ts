@@ -1,3 +1,4 @@
+import { csvRecords, isoDate } from './csv.js';
 import { ParseProblems, toInt } from './parse-errors.js';
 
 /** One line of the course's searchterms.csv (Spark module): a search on the web server, by day. */
@@ -12,25 +13,6 @@ export interface SearchTermRow {
 
 const HEADER = 'day,month,year,searchterm';
 
-/** Like csv.ts (not exported there): no quoted fields in the course files; a BOM, CRLFs and blank lines pass. */
-function records(text: string): { line: number; fields: string[] }[] {
-  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  return body
-    .split(/\r?\n/)
-    .map((raw, i) => ({ line: i + 1, raw }))
-    .filter((l) => l.raw.trim() !== '')
-    .map((l) => ({ line: l.line, fields: l.raw.split(',') }));
-}
-
-/** The ISO date of day/month/year, or undefined when they name no calendar day (30 February). */
-function isoDate(year: number, month: number, day: number): string | undefined {
-  if (year < 1 || year > 9999) return undefined;
-  const d = new Date(Date.UTC(year, month - 1, day));
-  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day)
-    return undefined;
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
 /**
  * Parses searchterms.csv: a UTF-8 byte-order mark (optional), header `day,month,year,searchterm`, then one
  * search per line. Every bad line is reported with its number in one UserError (ParseProblems): wrong field
@@ -39,7 +21,7 @@ function isoDate(year: number, month: number, day: number): string | undefined {
  */
 export function parseSearchTerms(text: string, file = 'searchterms.csv'): SearchTermRow[] {
   const problems = new ParseProblems(file);
-  const all = records(text);
+  const all = csvRecords(text);
   const header = all[0]?.fields.map((f) => f.trim()).join(',');
   if (header !== HEADER)
     problems.add(all[0]?.line ?? 1, `unexpected header "${header ?? ''}", expected "${HEADER}"`);
