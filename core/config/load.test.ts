@@ -358,3 +358,48 @@ describe('parseConfigFile', () => {
     expect(err.problems).toEqual(['f.env:3: expected KEY=VALUE']);
   });
 });
+
+describe('web-log settings', () => {
+  it('are off by default: no file, the course exclusion, archives under the home', () => {
+    const c = loadConfig({ STARLING_HOME: '/srv/starling' });
+    expect(c.weblog).toEqual({
+      file: undefined,
+      excludedIps: new Set(['198.46.149.143']),
+      archiveDir: '/srv/starling/weblog-archives',
+      group: 'starling-weblog',
+      archiveGraceMs: 60_000,
+    });
+  });
+
+  it('resolves the file and archive dir, canonicalises the excluded addresses, and takes none', () => {
+    const c = loadConfig({
+      STARLING_WEBLOG_FILE: '/var/log/apache2/access.log',
+      STARLING_WEBLOG_EXCLUDE_IPS: ' 10.0.0.1 , 2001:DB8:0::1',
+      STARLING_WEBLOG_ARCHIVE_DIR: '/srv/archives',
+      STARLING_WEBLOG_GROUP: 'weblog-test',
+      STARLING_WEBLOG_ARCHIVE_GRACE_MS: '500',
+    });
+    expect(c.weblog).toEqual({
+      file: '/var/log/apache2/access.log',
+      excludedIps: new Set(['10.0.0.1', '2001:db8::1']),
+      archiveDir: '/srv/archives',
+      group: 'weblog-test',
+      archiveGraceMs: 500,
+    });
+    expect(loadConfig({ STARLING_WEBLOG_EXCLUDE_IPS: 'none' }).weblog.excludedIps).toEqual(new Set());
+  });
+
+  it('reports every bad excluded address and a bad grace period in one ConfigError', () => {
+    const err = configError(() =>
+      loadConfig({
+        STARLING_WEBLOG_EXCLUDE_IPS: '1.2.3.4,,not-an-ip',
+        STARLING_WEBLOG_ARCHIVE_GRACE_MS: '-1',
+      }),
+    );
+    expect(err.problems).toEqual([
+      'STARLING_WEBLOG_EXCLUDE_IPS: excluded IP entry 2 is empty (a stray comma?)',
+      'STARLING_WEBLOG_EXCLUDE_IPS: excluded IP entry 3, "not-an-ip", is not an IPv4 or IPv6 address',
+      expect.stringMatching(/^STARLING_WEBLOG_ARCHIVE_GRACE_MS: /),
+    ]);
+  });
+});

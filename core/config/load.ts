@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseExcludedIps } from '../../streams/weblog/exclusion.js';
 import { ConfigError } from '../errors/user-error.js';
 import { type Env, envSchema } from './schema.js';
 import {
@@ -95,6 +96,16 @@ export interface StarlingConfig {
     warehouseSchema: string | undefined;
     namespaces: Map<string, string>;
     reportRefreshMs: number;
+  };
+  /** The web-log stream: undefined file = not run. */
+  weblog: {
+    /** Absolute path of the followed access log; undefined: no web-log stream. */
+    file: string | undefined;
+    /** Canonical excluded client addresses (streams/weblog/exclusion.ts). */
+    excludedIps: ReadonlySet<string>;
+    archiveDir: string;
+    group: string;
+    archiveGraceMs: number;
   };
   /** Every secret value in this config, so log and error text can be scrubbed of them. */
   secrets: string[];
@@ -232,6 +243,15 @@ const URL_KEYS = [
   'STARLING_CONNECT_URL',
   'STARLING_REGISTRY_URL',
 ] as const;
+
+/** The excluded addresses of a validated STARLING_WEBLOG_EXCLUDE_IPS (`none`: no address). */
+function excludedIps(text: string | undefined): ReadonlySet<string> {
+  if (text?.trim().toLowerCase() === 'none') return new Set();
+  const r = parseExcludedIps(text);
+  // The schema reported every bad entry already; reaching here with one is our bug.
+  if ('problems' in r) throw new Error(`unvalidated STARLING_WEBLOG_EXCLUDE_IPS: ${r.problems.join('; ')}`);
+  return r.ips;
+}
 
 function resolveConfig(env: Env): StarlingConfig {
   const home = env.STARLING_HOME
@@ -381,6 +401,13 @@ function resolveConfig(env: Env): StarlingConfig {
           .map((p) => p.split('=').map((x) => x.trim()) as [string, string]),
       ),
       reportRefreshMs: env.STARLING_REPORT_REFRESH_MS,
+    },
+    weblog: {
+      file: env.STARLING_WEBLOG_FILE === undefined ? undefined : resolve(env.STARLING_WEBLOG_FILE),
+      excludedIps: excludedIps(env.STARLING_WEBLOG_EXCLUDE_IPS),
+      archiveDir: resolve(env.STARLING_WEBLOG_ARCHIVE_DIR ?? join(home, 'weblog-archives')),
+      group: env.STARLING_WEBLOG_GROUP,
+      archiveGraceMs: env.STARLING_WEBLOG_ARCHIVE_GRACE_MS,
     },
     heaps: {
       kafka: env.STARLING_KAFKA_HEAP,

@@ -8,6 +8,7 @@
  * A service given by URL is external: the local stack starts nothing for it.
  */
 import { z } from 'zod';
+import { parseExcludedIps } from '../../streams/weblog/exclusion.js';
 import { parseKillAt } from '../faults/kill-points.js';
 
 const port = z.coerce
@@ -126,6 +127,27 @@ export const envSchema = z.object({
   STARLING_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(1_800_000).default(30_000),
   /** How long a transient failure (database or registry down) is retried before the sink gives up. */
   STARLING_RETRY_WINDOW_MS: z.coerce.number().int().min(1000).default(600_000),
+  // The web-log stream (connectors/weblog, sinks/weblog): off unless a log file is named.
+  /** The access log the web-log source follows (tail -F); unset: no web-log stream. */
+  STARLING_WEBLOG_FILE: z.string().min(1).optional(),
+  /**
+   * Client addresses whose lines are dropped (comma-separated IPv4/IPv6); `none` drops nothing. Every bad
+   * entry is its own problem, so one message lists them all.
+   */
+  STARLING_WEBLOG_EXCLUDE_IPS: z
+    .string()
+    .superRefine((s, ctx) => {
+      if (s.trim().toLowerCase() === 'none') return;
+      const r = parseExcludedIps(s);
+      if ('problems' in r) for (const message of r.problems) ctx.addIssue({ code: 'custom', message });
+    })
+    .optional(),
+  /** Where the daily tar archives of kept lines go; default <STARLING_HOME>/weblog-archives. */
+  STARLING_WEBLOG_ARCHIVE_DIR: z.string().min(1).optional(),
+  /** The web-log processor's consumer group (dead letters go to dlq.<group>). */
+  STARLING_WEBLOG_GROUP: z.string().min(1).default('starling-weblog'),
+  /** A day is archived once a later day has lines and the day has had no new line for this long (ms). */
+  STARLING_WEBLOG_ARCHIVE_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
   /** Read by the test suite only (the seed of a randomized test, to rerun it); listed so it is not flagged. */
   STARLING_TEST_SEED: z.string().regex(/^\d+$/, 'a non-negative integer').optional(),
   /** Read by the fault-matrix tests only (tests/faults): `ci` (default) or `full`, the issue's full numbers. */

@@ -13,6 +13,7 @@ import { replayCommands } from './replay.js';
 import { runCommands } from './run.js';
 import { seedCommands } from './seed.js';
 import { stackCommands } from './stack.js';
+import { weblogCommands } from './weblog.js';
 
 const program = new Command('starling')
   .description('Change-data-capture into a star schema, kept current within a second.')
@@ -29,6 +30,7 @@ dlqCommands(program);
 reconcileCommands(program);
 migrateCommands(program);
 doctorCommands(program);
+weblogCommands(program);
 catalogCommands(program);
 analyticsCommands(program);
 await program.parseAsync(process.argv);

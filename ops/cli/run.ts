@@ -8,6 +8,7 @@ import { createLogger } from '../../core/log/logger.js';
 import { loadModel } from '../../schemas/model/load.js';
 import { createStagingSink } from '../../sinks/staging/staging-sink.js';
 import { createWarehouseSink } from '../../sinks/warehouse/warehouse-sink.js';
+import { createWeblogService } from '../../sinks/weblog/weblog-service.js';
 import { createConformService } from '../../streams/conform/conform-service.js';
 import { ControlChannel, controlTopic } from '../control/control-channel.js';
 import { checkHealth } from '../http/health.js';
@@ -78,6 +79,10 @@ export function runCommands(program: Command): void {
             sales = createSalesSource({ query: salesPool.query, schema: warehouse.schema });
           } else log.info('no sales dashboard: it reads a PostgreSQL warehouse only');
         }
+        // The web-log stream (source, processor, daily archives), in the process with the warehouse stage only:
+        // two sources following one file would send its lines twice.
+        if (config.weblog.file !== undefined && stages.includes('warehouse'))
+          services.push(createWeblogService(config, log, onFatal));
         let http: HttpServerHandle | undefined;
         let controlRef: ControlChannel | undefined;
         let supervisor: ConnectorSupervisor | undefined;

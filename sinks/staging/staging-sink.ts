@@ -1,4 +1,5 @@
 import { checkRawTopics } from '../../connectors/topics.js';
+import { weblogLinesTopic } from '../../connectors/weblog/line-record.js';
 import { AvroCodec } from '../../core/codec/avro-codec.js';
 import { RegistryClient } from '../../core/codec/registry-client.js';
 import type { StarlingConfig } from '../../core/config/load.js';
@@ -11,9 +12,16 @@ import { runnerSettings } from '../runtime/runner-settings.js';
 import { SinkRunner } from '../runtime/sink-runner.js';
 import { StagingProcessor } from './staging-processor.js';
 
-/** Raw topics that carry no table of the source: Debezium's signal table is Debezium's business. */
+/**
+ * Raw topics that carry no table of the source: Debezium's signal table is Debezium's business, and the web
+ * log's lines topic (`<prefix>.weblog.lines`, plain text, not Debezium events) is the web-log processor's.
+ */
 export function isMirroredTopic(config: StarlingConfig, topic: string): boolean {
-  return config.staging.topics.test(topic) && !topic.endsWith('.debezium_signal');
+  return (
+    config.staging.topics.test(topic) &&
+    !topic.endsWith('.debezium_signal') &&
+    topic !== weblogLinesTopic(config)
+  );
 }
 
 /** The staging sink: every raw change topic mirrored 1:1 into the PostgreSQL staging database. */
