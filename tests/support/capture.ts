@@ -89,7 +89,18 @@ export function newCapture(
           failed.push(`${what}: ${(e as Error).message}`);
         }
       };
-      await step('connector', () => api.delete(connector));
+      // Connect answers 409 while it rebalances and not at all while it restarts (the fault matrix ends
+      // right after restarting it): a connector left behind would keep failing on its dropped database.
+      await step('connector', async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await api.delete(connector);
+          } catch (e) {
+            if (attempt >= 30) throw e;
+            await new Promise((r) => setTimeout(r, 2000));
+          }
+        }
+      });
       await step('database', async () => {
         const conn = await mysqlConnection(config);
         try {
