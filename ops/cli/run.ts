@@ -14,7 +14,9 @@ import { ControlChannel, controlTopic } from '../control/control-channel.js';
 import { checkHealth } from '../http/health.js';
 import type { SinkMetricsInput } from '../http/metrics.js';
 import { createSalesPool, type SalesPool } from '../http/sales/pool.js';
+import { createProjectionSource } from '../http/sales/projection-source.js';
 import { createSalesSource } from '../http/sales/source.js';
+import { createTermsSource } from '../http/sales/terms-source.js';
 import { type HttpServerHandle, startHttpServer } from '../http/server.js';
 import { createOpsEndpoints } from '../http/status-source.js';
 import { runCommand } from './run-command.js';
@@ -67,16 +69,22 @@ export function runCommands(program: Command): void {
           const conform = createConformService(config, model, log, onFatal);
           services.push({ name: 'conform', group: config.pipeline.conformGroup, ...conform });
         }
-        // The sales dashboard reads the star this process writes: only with the warehouse stage, and only
-        // on PostgreSQL (its SQL is PostgreSQL's; a Db2 warehouse gets the page with a message).
+        // The sales dashboard reads the star this process writes (and the course tables seeded beside it in
+        // the same schema): only with the warehouse stage, and only on PostgreSQL (its SQL is PostgreSQL's; a
+        // Db2 warehouse gets the page with a message).
         let salesPool: SalesPool | undefined;
         let sales: ReturnType<typeof createSalesSource> | undefined;
+        let salesTerms: ReturnType<typeof createTermsSource> | undefined;
+        let salesProjection: ReturnType<typeof createProjectionSource> | undefined;
         if (model && stages.includes('warehouse')) {
           const warehouse = createWarehouseSink(config, model, log, onFatal);
           services.push({ name: 'warehouse', group: config.pipeline.warehouseGroup, ...warehouse });
           if (/^postgres(ql)?:/.test(config.postgres.warehouseUrl)) {
             salesPool = createSalesPool(config.postgres.warehouseUrl);
-            sales = createSalesSource({ query: salesPool.query, schema: warehouse.schema });
+            const where = { query: salesPool.query, schema: warehouse.schema };
+            sales = createSalesSource(where);
+            salesTerms = createTermsSource(where);
+            salesProjection = createProjectionSource(where);
           } else log.info('no sales dashboard: it reads a PostgreSQL warehouse only');
         }
         // The web-log stream (source, processor, daily archives), in the process with the warehouse stage only:
@@ -166,6 +174,8 @@ export function runCommands(program: Command): void {
             health: endpoints.health,
             status: endpoints.status,
             sales,
+            salesTerms,
+            salesProjection,
             onError: (e) =>
               log.error('HTTP request failed', {
                 error: redactText(e instanceof Error ? e.message : String(e), config.secrets),
@@ -179,7 +189,7 @@ export function runCommands(program: Command): void {
           if (http !== undefined) {
             log.info('HTTP server listening', {
               url: http.url,
-              paths: `/ /api/status /metrics /health${sales ? ' /sales /api/sales' : ''}`,
+              paths: `/ /api/status /metrics /health${sales ? ' /sales /api/sales /api/sales/terms /api/sales/projection' : ''}`,
             });
             if (stopping) await http.close();
           }

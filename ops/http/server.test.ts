@@ -22,6 +22,9 @@ beforeAll(async () => {
     'sales.js',
     'sales-view.js',
     'sales.css',
+    'sales-terms.js',
+    'sales-projection.js',
+    'projection-view.js',
     'chart.umd.js',
   ])
     writeFileSync(join(dir, f), `/* ${f} */`);
@@ -40,6 +43,8 @@ beforeAll(async () => {
         ? { status: 400, body: { error: 'year must be a four-digit year' } }
         : { status: 200, body: { at: 2 } };
     },
+    salesTerms: async () => ({ status: 503, body: { error: 'no search_terms: starling seed search-terms' } }),
+    salesProjection: async (query) => ({ status: 200, body: { source: query.get('source') } }),
     dashboardDir: dir,
     chartJsFile: join(dir, 'chart.umd.js'),
   });
@@ -133,6 +138,9 @@ describe('operations HTTP server: the health page', () => {
       ['/dashboard/sales-view.js', 'text/javascript; charset=utf-8'],
       ['/dashboard/chart.umd.js', 'text/javascript; charset=utf-8'],
       ['/dashboard/sales.css', 'text/css; charset=utf-8'],
+      ['/dashboard/sales-terms.js', 'text/javascript; charset=utf-8'],
+      ['/dashboard/sales-projection.js', 'text/javascript; charset=utf-8'],
+      ['/dashboard/projection-view.js', 'text/javascript; charset=utf-8'],
     ]) {
       const r = await get(withPage, path!);
       expect(r.res.status, path).toBe(200);
@@ -146,10 +154,22 @@ describe('operations HTTP server: the health page', () => {
     const bad = await get(withPage, '/api/sales?year=bad');
     expect(bad.res.status).toBe(400);
     expect(JSON.parse(bad.body)).toEqual({ error: 'year must be a four-digit year' });
+    const terms = await get(withPage, '/api/sales/terms');
+    expect(terms.res.status).toBe(503);
+    expect(JSON.parse(terms.body).error).toMatch(/starling seed search-terms/);
+    const projection = await get(withPage, '/api/sales/projection?source=history');
+    expect(JSON.parse(projection.body)).toEqual({ source: 'history' });
+    expect((await get(withPage, '/api/sales/other')).res.status).toBe(404);
   });
 
   it('the sales page is read-only: other methods are 405', async () => {
-    for (const path of ['/sales', '/api/sales', '/dashboard/sales.js'])
+    for (const path of [
+      '/sales',
+      '/api/sales',
+      '/api/sales/terms',
+      '/api/sales/projection',
+      '/dashboard/sales.js',
+    ])
       for (const method of ['POST', 'PUT', 'DELETE']) {
         const r = await get(withPage, path, { method, body: method === 'DELETE' ? undefined : 'x' });
         expect(r.res.status, `${method} ${path}`).toBe(405);
@@ -162,6 +182,8 @@ describe('operations HTTP server: the health page', () => {
     const r = await get(withoutSales, '/api/sales');
     expect(r.res.status).toBe(503);
     expect(JSON.parse(r.body).error).toMatch(/needs the warehouse stage/);
+    for (const path of ['/api/sales/terms', '/api/sales/projection'])
+      expect((await get(withoutSales, path)).res.status, path).toBe(503);
     expect((await get(withoutPage, '/sales')).res.status).toBe(404);
     expect((await get(withoutPage, '/api/sales')).res.status).toBe(404);
   });

@@ -4,8 +4,10 @@
  * page: `GET /` (and `/health/ui`), its script and style under `/dashboard/` (served from
  * ops/http/dashboard/, nothing from elsewhere: the page works offline), and `GET /api/status` (JSON) that it
  * polls; with it also the sales dashboard: `GET /sales`, its files (Chart.js served from the installed
- * package, never a CDN) and `GET /api/sales?year=&category=` (JSON; 400 with `{ error }` for a bad filter;
- * 503 when this process has no `sales` callback: no warehouse stage, or not PostgreSQL). Anything else is
+ * package, never a CDN), `GET /api/sales?source=&year=&category=` (JSON; 400 with `{ error }` for a bad
+ * filter; 503 when this process has no `sales` callback: no warehouse stage, or not PostgreSQL, or when the
+ * source's tables are missing), `GET /api/sales/terms` (the top search terms) and `GET
+ * /api/sales/projection?source=` (yearly sales and their projection), answered the same way. Anything else is
  * 404; a known path with another method is 405 (every page is read-only). Binds to the configured host,
  * 127.0.0.1 unless configured otherwise.
  */
@@ -29,7 +31,11 @@ export interface HttpServerOptions {
    * `/api/sales` for the sales page: the parsed query string in, a status (200, or 400 for a bad filter)
    * and a JSON body out. Without it the page is still served and says why it has no data.
    */
-  sales?: (query: URLSearchParams) => Promise<{ status: number; body: object }>;
+  sales?: SalesCallback;
+  /** `/api/sales/terms` (the top search terms), as `sales`; without it a 503 says why */
+  salesTerms?: SalesCallback;
+  /** `/api/sales/projection` (yearly sales and the projection), as `sales`; without it a 503 says why */
+  salesProjection?: SalesCallback;
   /** where the page's files are (default ops/http/dashboard in the repository) */
   dashboardDir?: string;
   /** Chart.js's browser build (default the installed package's dist/chart.umd.js) */
@@ -37,6 +43,9 @@ export interface HttpServerOptions {
   /** called with errors of the callbacks (the response is a 500 without the error's text) */
   onError?: (e: unknown) => void;
 }
+
+/** A JSON endpoint of the sales page: the parsed query string in, a status and a JSON body out. */
+export type SalesCallback = (query: URLSearchParams) => Promise<{ status: number; body: object }>;
 
 export interface HttpServerHandle {
   host: string;
@@ -69,6 +78,9 @@ const ASSETS: Record<string, { file: string; type: string; chartJs?: true }> = {
   '/dashboard/sales.js': { file: 'sales.js', type: 'text/javascript; charset=utf-8' },
   '/dashboard/sales-view.js': { file: 'sales-view.js', type: 'text/javascript; charset=utf-8' },
   '/dashboard/sales.css': { file: 'sales.css', type: 'text/css; charset=utf-8' },
+  '/dashboard/sales-terms.js': { file: 'sales-terms.js', type: 'text/javascript; charset=utf-8' },
+  '/dashboard/sales-projection.js': { file: 'sales-projection.js', type: 'text/javascript; charset=utf-8' },
+  '/dashboard/projection-view.js': { file: 'projection-view.js', type: 'text/javascript; charset=utf-8' },
   // Not in the dashboard folder: read from the installed package (see chartJsFile).
   '/dashboard/chart.umd.js': { file: 'chart.umd.js', type: 'text/javascript; charset=utf-8', chartJs: true },
 };
@@ -89,10 +101,16 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       assets.set(path, { body: await readFile(file), type: a.type });
     }
   }
+  // The sales page's JSON endpoints: a fixed list, each answered by its callback (or a 503 without one).
+  const salesApi = new Map<string, SalesCallback | undefined>([
+    ['/api/sales', opts.sales],
+    ['/api/sales/terms', opts.salesTerms],
+    ['/api/sales/projection', opts.salesProjection],
+  ]);
   const paths = new Set([
     '/metrics',
     '/health',
-    ...(opts.status ? ['/api/status', '/api/sales', ...assets.keys()] : []),
+    ...(opts.status ? ['/api/status', ...salesApi.keys(), ...assets.keys()] : []),
   ]);
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, extra = {}) => {
@@ -116,9 +134,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     try {
       if (path === '/metrics') return send(res, 200, PROMETHEUS_CONTENT_TYPE, await opts.metrics());
       if (path === '/api/status' && opts.status) return json(res, 200, await opts.status());
-      if (path === '/api/sales') {
-        if (opts.sales === undefined) return json(res, 503, NO_SALES);
-        const answer = await opts.sales(url.searchParams);
+      if (salesApi.has(path)) {
+        const callback = salesApi.get(path);
+        if (callback === undefined) return json(res, 503, NO_SALES);
+        const answer = await callback(url.searchParams);
         return json(res, answer.status, answer.body);
       }
       const asset = assets.get(path);

@@ -22,4 +22,8 @@ export declare function chartSeries(answer: {
     quarterly: Array<{ quarter: number; total: string }>;
   };
 }): { monthly: Series; byCategory: Series; quarterly: Series };
-export declare function salesUrl(year: number | string | null, category: string | null): string;
+export declare function salesUrl(
+  year: number | string | null,
+  category: string | null,
+  source?: string | null,
+): string;

@@ -75,9 +75,13 @@ export function chartSeries(answer) {
   };
 }
 
-/** The /api/sales address for the chosen filters (an empty filter is left out: the server's default). */
-export function salesUrl(year, category) {
+/**
+ * The /api/sales address for the chosen filters (an empty filter, and the star source, are left out: the
+ * server's defaults).
+ */
+export function salesUrl(year, category, source) {
   const q = new URLSearchParams();
+  if (source && source !== 'star') q.set('source', source);
   if (year) q.set('year', String(year));
   if (category) q.set('category', category);
   const s = q.toString();

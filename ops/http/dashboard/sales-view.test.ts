@@ -56,5 +56,7 @@ describe('the sales page helpers', () => {
     expect(salesUrl('', '')).toBe('/api/sales');
     expect(salesUrl(2020, 'smart phone')).toBe('/api/sales?year=2020&category=smart+phone');
     expect(salesUrl(null, 'a&b=c')).toBe('/api/sales?category=a%26b%3Dc');
+    expect(salesUrl('', '', 'star')).toBe('/api/sales');
+    expect(salesUrl(2020, 'Music', 'history')).toBe('/api/sales?source=history&year=2020&category=Music');
   });
 });

@@ -1,7 +1,10 @@
-// The sales page: polls /api/sales every 2 s with the chosen filters and updates the three Chart.js charts
-// in place (no reload, no new chart per answer) and the report tables. Text only goes in through
-// textContent: countries and categories are data, never markup. Chart.js is the global of chart.umd.js,
-// loaded before this module.
+// The sales page: polls /api/sales every 2 s with the chosen source and filters and updates the three
+// Chart.js charts in place (no reload, no new chart per answer) and the report tables (the star's only:
+// hidden with the history source); with each poll also the top search terms (sales-terms.js) and the
+// projection of the chosen source (sales-projection.js). Text only goes in through textContent: countries
+// and categories are data, never markup. Chart.js is the global of chart.umd.js, loaded before this module.
+import { refreshProjection } from './sales-projection.js';
+import { refreshTerms } from './sales-terms.js';
 import { chartSeries, formatMoney, groupKey, groupLabels, memberLabel, salesUrl } from './sales-view.js';
 
 const POLL_MS = 2000;
@@ -33,7 +36,7 @@ function fill(tableId, rows, emptyText, columns) {
 // The filters: from the address (shareable), else the server's defaults.
 const chosen = (() => {
   const q = new URLSearchParams(location.search);
-  return { year: q.get('year') ?? '', category: q.get('category') ?? '' };
+  return { source: q.get('source') ?? '', year: q.get('year') ?? '', category: q.get('category') ?? '' };
 })();
 
 const charts = {};
@@ -84,7 +87,17 @@ function renderCharts(answer) {
   $('monthly-scope').textContent = `${f.year}, ${f.category ?? 'all categories'}`;
   $('category-scope').textContent = `${f.year}`;
   $('quarterly-scope').textContent = `${f.year}`;
-  $('phones').textContent = f.mobilePhones;
+  const fromHistory = f.source === 'history';
+  $('quarterly-what').textContent = fromHistory ? `item ${f.mobilePhones}` : 'mobile phones';
+  $(fromHistory ? 'phone-item' : 'phones').textContent = f.mobilePhones;
+  $('scope-star').hidden = fromHistory;
+  $('scope-history').hidden = !fromHistory;
+}
+
+/** The report tables are the star's: with the history source they are hidden and a note says why. */
+function showReports(visible) {
+  for (const section of document.querySelectorAll('section.star-only')) section.hidden = !visible;
+  $('star-only-note').hidden = visible;
 }
 
 function renderReports(answer) {
@@ -142,6 +155,7 @@ function renderReports(answer) {
 }
 
 function renderFilters(f) {
+  $('source').value = f.source;
   const year = $('year');
   const years = f.years.length > 0 ? f.years : [f.defaultYear];
   const wantYears = years.map(String);
@@ -159,7 +173,9 @@ function renderFilters(f) {
 function render(answer) {
   renderFilters(answer.filters);
   renderCharts(answer);
-  renderReports(answer);
+  showReports(answer.reports !== null);
+  if (answer.reports !== null) renderReports(answer);
+  document.body.dataset.source = answer.filters.source;
   const read = new Date(answer.at);
   const updated = $('updated');
   updated.textContent = `${read.toLocaleTimeString('en-GB', { hour12: false })} (read from the warehouse)`;
@@ -170,43 +186,66 @@ function render(answer) {
 let sequence = 0;
 let timer;
 
-async function poll() {
-  clearTimeout(timer);
-  const mine = ++sequence;
+async function pollSales(mine) {
   const banner = $('banner');
   try {
-    const res = await fetch(salesUrl(chosen.year, chosen.category), { cache: 'no-store' });
+    const res = await fetch(salesUrl(chosen.year, chosen.category, chosen.source), { cache: 'no-store' });
     const body = await res.json().catch(() => ({}));
     if (mine !== sequence) return; // a filter changed meanwhile; its own request answers
     if (res.status === 400) {
-      // A filter the warehouse no longer has (e.g. its facts were deleted): back to the defaults.
+      // A filter the warehouse no longer has (e.g. its facts were deleted): back to the defaults (of the
+      // same source, unless the source itself was refused).
+      if (body.sources) chosen.source = '';
       chosen.year = '';
       chosen.category = '';
-      history.replaceState(null, '', location.pathname);
+      writeAddress();
       throw new Error(`${body.error}; showing the defaults`);
     }
     if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
     render(body);
     banner.hidden = true;
   } catch (e) {
-    banner.textContent = `Cannot get the sales (${e instanceof Error ? e.message : e}); the numbers below are from ${$('updated').textContent}. Retrying every ${POLL_MS / 1000} s.`;
+    const shown = { star: 'the SoftCart star', history: 'the sales history' }[document.body.dataset.source];
+    banner.textContent = `Cannot get the sales (${e instanceof Error ? e.message : e}); the charts below are ${shown ? `${shown}'s ` : ''}from ${$('updated').textContent}. Retrying every ${POLL_MS / 1000} s.`;
     banner.hidden = false;
-  } finally {
-    if (mine === sequence) timer = setTimeout(poll, POLL_MS);
   }
+}
+
+/** One round: the sales, the top terms and the projection side by side; the next round 2 s after. */
+async function poll() {
+  clearTimeout(timer);
+  const mine = ++sequence;
+  await Promise.all([pollSales(mine), refreshTerms(), refreshProjection(() => chosen.source || 'star')]);
+  if (mine === sequence) timer = setTimeout(poll, POLL_MS);
+}
+
+/** The chosen source and filters in the address (shareable), without a reload; the defaults left out. */
+function writeAddress() {
+  const q = new URLSearchParams();
+  if (chosen.source && chosen.source !== 'star') q.set('source', chosen.source);
+  if (chosen.year) q.set('year', chosen.year);
+  if (chosen.category) q.set('category', chosen.category);
+  const search = q.toString();
+  history.replaceState(null, '', search === '' ? location.pathname : `?${search}`);
 }
 
 function onFilter() {
   chosen.year = $('year').value;
   chosen.category = $('category').value;
-  const q = new URLSearchParams();
-  if (chosen.year) q.set('year', chosen.year);
-  if (chosen.category) q.set('category', chosen.category);
-  const search = q.toString();
-  history.replaceState(null, '', search === '' ? location.pathname : `?${search}`);
+  writeAddress();
   poll();
 }
 
+// Another source has other years and categories: its own defaults.
+function onSource() {
+  chosen.source = $('source').value;
+  chosen.year = '';
+  chosen.category = '';
+  writeAddress();
+  poll();
+}
+
+$('source').addEventListener('change', onSource);
 $('year').addEventListener('change', onFilter);
 $('category').addEventListener('change', onFilter);
 $('filters').addEventListener('submit', (e) => e.preventDefault());

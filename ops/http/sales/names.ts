@@ -56,3 +56,10 @@ export function salesNames(): SalesNames {
 
 /** The category the course calls "mobile phones" (docs/product.md: the catalog's `type` "smart phone"). */
 export const MOBILE_PHONES = 'smart phone';
+
+/**
+ * The item of `sales_history` (the course's ecommerce.csv) whose quarterly sales the history's third chart
+ * shows: the course's BI module charts "quarterly sales of mobile phones" as the item `Mobile` (the file's
+ * categories are Electronics, Ebooks and Music; phones are an item of Electronics).
+ */
+export const MOBILE_ITEM = 'Mobile';

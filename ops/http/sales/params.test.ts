@@ -58,7 +58,7 @@ describe('the filters of /api/sales', () => {
   });
 
   it('unknown and repeated parameters are refused', () => {
-    expect(error('month=3')).toBe('unknown parameter "month": the filters are year and category');
+    expect(error('month=3')).toBe('unknown parameter "month": the filters are source, year and category');
     expect(error('year=2019&year=2020')).toBe('year is given more than once');
   });
 });

@@ -21,7 +21,8 @@ export interface SalesFilters {
 /** The filters, or a message saying what was wrong and what is accepted. */
 export type ParsedFilters = { ok: true; filters: SalesFilters } | { ok: false; error: string };
 
-const KNOWN = new Set(['year', 'category']);
+// `source` is read by source-param.ts (it decides which years and categories these are checked against).
+const KNOWN = new Set(['source', 'year', 'category']);
 /** How much of a bad value an error message repeats. */
 const ECHO = 40;
 
@@ -43,7 +44,10 @@ export function parseSalesFilters(
 ): ParsedFilters {
   for (const key of new Set(query.keys())) {
     if (!KNOWN.has(key))
-      return { ok: false, error: `unknown parameter ${echo(key)}: the filters are year and category` };
+      return {
+        ok: false,
+        error: `unknown parameter ${echo(key)}: the filters are source, year and category`,
+      };
     if (query.getAll(key).length > 1) return { ok: false, error: `${key} is given more than once` };
   }
   const fallback = defaultYear(options, now);

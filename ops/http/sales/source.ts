@@ -1,4 +1,7 @@
+import type { SalesSource } from '../../analytics/yearly-sales.js';
 import { createKeyedCache } from './cache.js';
+import { createHistorySource } from './history-source.js';
+import { answerMissingTable } from './missing-table.js';
 import { MOBILE_PHONES } from './names.js';
 import { defaultYear, parseSalesFilters, type SalesFilterOptions } from './params.js';
 import {
@@ -18,10 +21,12 @@ import {
   shapeCharts,
   shapeReports,
 } from './shape.js';
+import { parseSourceParam, SALES_SOURCES } from './source-param.js';
 
 /*
- * `GET /api/sales`: validates the filters against the warehouse's years and categories, then answers
- * everything the sales page shows in one JSON document. Each part is cached for `ttlMs` per key (options;
+ * `GET /api/sales?source=&year=&category=`: reads the source (the star, default, or the course's
+ * sales_history: history-source.ts answers that one), validates the filters against the source's years and
+ * categories, then answers everything the sales page shows of that source in one JSON document. Each part is cached for `ttlMs` per key (options;
  * charts per year; reports per category filter; the materialized report), so a refresh is one round of
  * aggregate queries run side by side, and many pages polling cost one round per TTL.
  */
@@ -30,22 +35,29 @@ export interface SalesResponse {
   /** when the oldest part of this answer was read from the warehouse (ms since the epoch) */
   at: number;
   filters: {
+    /** where the charts come from: the SoftCart star or the course's sales_history table */
+    source: SalesSource;
     year: number;
     category: string | null;
     years: number[];
     categories: string[];
     defaultYear: number;
-    /** the category of the quarterly chart */
+    /** what the quarterly chart shows: the star's category of phones, or sales_history's phone item */
     mobilePhones: string;
   };
   charts: Charts;
-  reports: Reports & { totalSalesPerCountry: PerCountryRow[] };
+  /** the course's report tables; null with the history source (they are the star's only) */
+  reports: (Reports & { totalSalesPerCountry: PerCountryRow[] }) | null;
 }
 
-/** The HTTP status and JSON body of one request: the data, or a bad filter with the accepted values. */
+/**
+ * The HTTP status and JSON body of one request: the data; a bad filter with the accepted values; or a 503
+ * when the source's tables are not in the warehouse (the message names what creates them).
+ */
 export type SalesAnswer =
   | { status: 200; body: SalesResponse }
-  | { status: 400; body: { error: string; years: number[]; categories: string[] } };
+  | { status: 400; body: { error: string; years?: number[]; categories?: string[]; sources?: string[] } }
+  | { status: 503; body: { error: string } };
 
 /** Where the source reads (a query function over the warehouse, the star's schema) and its cache TTL. */
 export interface SalesSourceOptions {
@@ -91,8 +103,16 @@ export function createSalesSource(
     now,
   );
   const perCountry = createKeyedCache(() => rows<PerCountryRow>(perCountryQuery(opts.schema)), ttl, 1, now);
+  const history = createHistorySource(opts);
 
   return async (query) => {
+    const source = parseSourceParam(query);
+    if (!source.ok) return { status: 400, body: { error: source.error, sources: [...SALES_SOURCES] } };
+    if (source.source === 'history') return history(query);
+    return star(query).catch((e: unknown) => answerMissingTable(e, 'star', opts.schema));
+  };
+
+  async function star(query: URLSearchParams): Promise<SalesAnswer> {
     const o = await options('');
     const parsed = parseSalesFilters(query, o.value, now());
     if (!parsed.ok)
@@ -111,6 +131,7 @@ export function createSalesSource(
       body: {
         at: Math.min(o.at, c.at, r.at, p.at),
         filters: {
+          source: 'star',
           year,
           category,
           years: o.value.years,
@@ -122,5 +143,5 @@ export function createSalesSource(
         reports: { ...r.value, totalSalesPerCountry: p.value },
       },
     };
-  };
+  }
 }
