@@ -4,7 +4,7 @@
 #
 #   npm run bench                      default sizes (about 12 minutes on 2 cores)
 #   npm run bench -- --quick           small sizes (a few minutes): a smoke run, not numbers to quote
-#   npm run bench -- --only sink       one of: sink, pipeline, conform (repeatable)
+#   npm run bench -- --only sink       one of: sink, pipeline, conform, dashboard (repeatable)
 #   BENCH_SINK_ARGS="--events 300000" BENCH_PIPELINE_ARGS="--rates 2000" npm run bench
 #                                      options of each benchmark (npx tsx bench/<name>.ts --help)
 set -euo pipefail
@@ -22,17 +22,19 @@ while [ $# -gt 0 ]; do
   shift
 done
 for b in "${only[@]}"; do
-  case "$b" in sink|pipeline|conform) ;; *) echo "--only: unknown benchmark $b (sink, pipeline, conform)" >&2; exit 2 ;; esac
+  case "$b" in sink|pipeline|conform|dashboard) ;; *) echo "--only: unknown benchmark $b (sink, pipeline, conform, dashboard)" >&2; exit 2 ;; esac
 done
 want() { [ ${#only[@]} -eq 0 ] || [[ " ${only[*]} " == *" $1 "* ]]; }
 
 sink_args=${BENCH_SINK_ARGS:-}
 pipeline_args=${BENCH_PIPELINE_ARGS:-}
 conform_args=${BENCH_CONFORM_ARGS:-}
+dashboard_args=${BENCH_DASHBOARD_ARGS:-}
 if [ "$quick" = 1 ]; then
   sink_args="--events 50000 --sweep-events 20000 --batch-sizes 1000,5000 $sink_args"
   pipeline_args="--rates 1000,2000 --duration 15 --pause 10 $pipeline_args"
   conform_args="--scale 3 $conform_args"
+  dashboard_args="--facts 50000 --runs 3 $dashboard_args"
 fi
 
 bash infra/scripts/bootstrap.sh
@@ -43,6 +45,7 @@ started=$(date +%s)
   want sink && npx tsx bench/sink.ts $sink_args
   want pipeline && npx tsx bench/pipeline.ts $pipeline_args
   want conform && npx tsx bench/conform.ts $conform_args
+  want dashboard && npx tsx bench/dashboard.ts $dashboard_args
   true
 }
 echo "benchmarks done in $(( $(date +%s) - started )) s; results in bench/results/"

@@ -8,15 +8,14 @@ import { createSalesPool } from '../../ops/http/sales/pool.js';
 import { createSalesSource, type SalesResponse } from '../../ops/http/sales/source.js';
 import { type HttpServerHandle, startHttpServer } from '../../ops/http/server.js';
 import { quoteIdentifier } from '../../schemas/ddl/dialect-neutral.js';
-import { postgresDdl } from '../../schemas/ddl/postgres.js';
-import { REPORTS, refreshReportStatements, reportStatements } from '../../schemas/ddl/reports.js';
-import { softcartModel } from '../../schemas/softcart.js';
+import { REPORTS } from '../../schemas/ddl/reports.js';
 import { CATALOG_BASE, countryFor, foldProductId } from '../../seeds/contract.js';
 import { dataDirFor } from '../../seeds/source.js';
 import { newCapture } from '../support/capture.js';
 import { mysqlConnection, testConfig, uniqueName } from '../support/context.js';
 import { newStar, warehousePool } from '../support/star.js';
 import { seedStarSources } from '../support/star-scenario.js';
+import { buildSyntheticStar } from '../support/synthetic-star.js';
 
 // The sales dashboard in a real browser (Debian's chromium, headless, driven by playwright-core) against a
 // private `starling run` (conform and warehouse stages) of a private SoftCart capture: the course's files
@@ -412,39 +411,7 @@ describe('/api/sales at 300,000 facts', () => {
     const q = quoteIdentifier;
     const t = (name: string) => `${q(schema)}.${q(name)}`;
     cleanup.push(() => pool.query(`DROP SCHEMA IF EXISTS ${q(schema)} CASCADE`));
-    await pool.query(`CREATE SCHEMA ${q(schema)}`);
-    await pool.query(postgresDdl(softcartModel, { schema }));
-    for (const sql of reportStatements('postgres', schema)) await pool.query(sql);
-    await pool.query(
-      `INSERT INTO ${t('DimDate')}
-       SELECT to_char(d, 'YYYYMMDD')::int, d, extract(year FROM d), extract(quarter FROM d),
-              'Q' || extract(quarter FROM d), extract(month FROM d), to_char(d, 'FMMonth'), extract(day FROM d),
-              extract(dow FROM d) + 1, to_char(d, 'FMDay')
-         FROM generate_series(date '2019-01-01', date '2021-12-31', interval '1 day') AS g(d)`,
-    );
-    await pool.query(
-      `INSERT INTO ${t('DimCountry')} ("countryid", "country")
-       SELECT 1000 + g, 'Country ' || lpad(g::text, 2, '0') FROM generate_series(0, 55) g`,
-    );
-    await pool.query(
-      `INSERT INTO ${t('DimCategory')} ("categoryid", "category")
-       SELECT * FROM unnest('{201,202,203}'::bigint[], '{laptop,smart phone,television}'::text[])`,
-    );
-    await pool.query(
-      `INSERT INTO ${t('FactSales')} ("orderid", "countryid", "categoryid", "event_time", "dateid", "quantity",
-              "price", "amount", "_starling_pos")
-       SELECT g, 1000 + g % 56, 201 + g % 3, d, to_char(d, 'YYYYMMDD')::int, 1 + g % 4, p, p * (1 + g % 4),
-              lpad(g::text, 20, '0')
-         FROM generate_series(1, $1::int) g,
-              LATERAL (SELECT timestamp '2019-01-01' + (g % 1096) * interval '1 day' AS d,
-                              ((g::bigint * 7919) % 99900 + 100) / 100.0 AS p) x`,
-      [FACTS],
-    );
-    for (const sql of refreshReportStatements('postgres', schema)) await pool.query(sql);
-    // Statistics, as autovacuum keeps them on a running warehouse (without them the planner guesses
-    // thousands of groups where there are hundreds).
-    for (const table of ['FactSales', 'DimDate', 'DimCountry', 'DimCategory'])
-      await pool.query(`VACUUM ANALYZE ${t(table)}`);
+    await buildSyntheticStar(pool, schema, FACTS);
 
     const salesPool = createSalesPool(base.postgres.warehouseUrl);
     cleanup.push(() => salesPool.end());
