@@ -80,3 +80,19 @@ export function isoDate(year: number, month: number, day: number): string | unde
     return undefined;
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
+
+/**
+ * The records of a course CSV file after its header line, which must equal `header` (fields trimmed); a
+ * different header is reported to `problems` (the rows are still parsed, so every problem shows at once).
+ */
+export function csvRecordsAfterHeader(
+  text: string,
+  header: string,
+  problems: ParseProblems,
+): { line: number; fields: string[] }[] {
+  const all = csvRecords(text);
+  const found = all[0]?.fields.map((f) => f.trim()).join(',');
+  if (found !== header)
+    problems.add(all[0]?.line ?? 1, `unexpected header "${found ?? ''}", expected "${header}"`);
+  return all.slice(1);
+}

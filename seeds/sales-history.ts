@@ -1,4 +1,4 @@
-import { csvRecords, isoDate } from './csv.js';
+import { csvRecordsAfterHeader, isoDate } from './csv.js';
 import { ParseProblems, toInt } from './parse-errors.js';
 
 /**
@@ -25,11 +25,7 @@ const HEADER = 'day,month,quarter,year,category,item,price';
  */
 export function parseSalesHistory(text: string, file = 'ecommerce.csv'): SalesHistoryRow[] {
   const problems = new ParseProblems(file);
-  const all = csvRecords(text);
-  const header = all[0]?.fields.map((f) => f.trim()).join(',');
-  if (header !== HEADER)
-    problems.add(all[0]?.line ?? 1, `unexpected header "${header ?? ''}", expected "${HEADER}"`);
-  const rows = all.slice(1).map(({ line, fields }) => {
+  const rows = csvRecordsAfterHeader(text, HEADER, problems).map(({ line, fields }) => {
     if (fields.length !== 7) problems.add(line, `expected 7 fields, found ${fields.length}`);
     const [d = '', m = '', q = '', y = '', category = '', item = '', price = ''] = fields;
     const row: SalesHistoryRow = {

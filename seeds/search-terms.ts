@@ -1,4 +1,4 @@
-import { csvRecords, isoDate } from './csv.js';
+import { csvRecordsAfterHeader, isoDate } from './csv.js';
 import { ParseProblems, toInt } from './parse-errors.js';
 
 /** One line of the course's searchterms.csv (Spark module): a search on the web server, by day. */
@@ -21,11 +21,7 @@ const HEADER = 'day,month,year,searchterm';
  */
 export function parseSearchTerms(text: string, file = 'searchterms.csv'): SearchTermRow[] {
   const problems = new ParseProblems(file);
-  const all = csvRecords(text);
-  const header = all[0]?.fields.map((f) => f.trim()).join(',');
-  if (header !== HEADER)
-    problems.add(all[0]?.line ?? 1, `unexpected header "${header ?? ''}", expected "${HEADER}"`);
-  const rows = all.slice(1).map(({ line, fields }) => {
+  const rows = csvRecordsAfterHeader(text, HEADER, problems).map(({ line, fields }) => {
     if (fields.length !== 4) problems.add(line, `expected 4 fields, found ${fields.length}`);
     const [d = '', m = '', y = '', t = ''] = fields;
     const day = toInt(d, 'day', line, problems);
