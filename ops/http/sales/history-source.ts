@@ -1,9 +1,10 @@
 import { createKeyedCache } from './cache.js';
+import { createFilterOptionsCache } from './filter-options.js';
 import { historyCategoriesQuery, historyChartsQuery, historyYearsQuery } from './history-queries.js';
 import { type HistoryChartRow, shapeHistoryCharts } from './history-shape.js';
 import { answerMissingTable } from './missing-table.js';
 import { MOBILE_ITEM } from './names.js';
-import { defaultYear, parseSalesFilters, type SalesFilterOptions } from './params.js';
+import { defaultYear, parseSalesFilters } from './params.js';
 import type { SalesAnswer, SalesSourceOptions } from './source.js';
 
 /*
@@ -20,16 +21,11 @@ export function createHistorySource(
   const now = opts.now ?? Date.now;
   const rows = <R>(q: Parameters<SalesSourceOptions['query']>[0]) => opts.query(q) as Promise<R[]>;
 
-  const options = createKeyedCache<SalesFilterOptions>(
-    async () => {
-      const [years, categories] = await Promise.all([
-        rows<{ year: number }>(historyYearsQuery(opts.schema)),
-        rows<{ category: string }>(historyCategoriesQuery(opts.schema)),
-      ]);
-      return { years: years.map((r) => Number(r.year)), categories: categories.map((r) => r.category) };
-    },
+  const options = createFilterOptionsCache(
+    opts.query,
+    historyYearsQuery(opts.schema),
+    historyCategoriesQuery(opts.schema),
     ttl,
-    1,
     now,
   );
   const charts = createKeyedCache(
@@ -41,7 +37,7 @@ export function createHistorySource(
 
   return async (query) => {
     try {
-      const o = await options('');
+      const o = await options();
       const parsed = parseSalesFilters(query, o.value, now());
       if (!parsed.ok)
         return {

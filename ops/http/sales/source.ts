@@ -1,9 +1,10 @@
 import type { SalesSource } from '../../analytics/yearly-sales.js';
 import { createKeyedCache } from './cache.js';
+import { createFilterOptionsCache } from './filter-options.js';
 import { createHistorySource } from './history-source.js';
 import { answerMissingTable } from './missing-table.js';
 import { MOBILE_PHONES } from './names.js';
-import { defaultYear, parseSalesFilters, type SalesFilterOptions } from './params.js';
+import { defaultYear, parseSalesFilters } from './params.js';
 import {
   categoriesQuery,
   chartsQuery,
@@ -78,16 +79,11 @@ export function createSalesSource(
   const now = opts.now ?? Date.now;
   const rows = <R>(q: Query) => opts.query(q) as Promise<R[]>;
 
-  const options = createKeyedCache<SalesFilterOptions>(
-    async () => {
-      const [years, categories] = await Promise.all([
-        rows<{ year: number }>(yearsQuery(opts.schema)),
-        rows<{ category: string }>(categoriesQuery(opts.schema)),
-      ]);
-      return { years: years.map((r) => Number(r.year)), categories: categories.map((r) => r.category) };
-    },
+  const options = createFilterOptionsCache(
+    opts.query,
+    yearsQuery(opts.schema),
+    categoriesQuery(opts.schema),
     ttl,
-    1,
     now,
   );
   const charts = createKeyedCache(
@@ -113,7 +109,7 @@ export function createSalesSource(
   };
 
   async function star(query: URLSearchParams): Promise<SalesAnswer> {
-    const o = await options('');
+    const o = await options();
     const parsed = parseSalesFilters(query, o.value, now());
     if (!parsed.ok)
       return {
