@@ -1,7 +1,10 @@
 /**
  * Apache "combined" access-log lines (`%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i"`), parsed
  * strictly: a line either yields every field or one plain reason why it does not, so the processor can
- * dead-letter what it cannot trust instead of guessing.
+ * dead-letter what it cannot trust instead of guessing. One leniency: a line cut short inside its last field,
+ * the user agent (no closing quote), still yields every field the request is known by — client, time,
+ * request, status, bytes, referer — with `truncated` set. The course's own accesslog.txt has one such line
+ * (8899), which the course's DAG keeps; dropping a request over a cut-off browser name would lose a real hit.
  */
 import { isIP } from 'node:net';
 
@@ -29,7 +32,10 @@ export interface ParsedRequest {
   /** Response bytes, or null for "-" (Apache's `%b` writes "-" for an empty body). */
   bytes: number | null;
   referer: string | null;
+  /** The user agent as written; when `truncated`, the part of it the line holds. */
   userAgent: string | null;
+  /** The line ends inside the user agent (its closing quote is missing): the line was cut short there. */
+  truncated: boolean;
 }
 
 /** Why a line is not a combined-format line, as a plain sentence for the dead-letter record. */
@@ -87,7 +93,7 @@ class Cursor {
    * escape (`\xhh` for bytes Apache would not write raw) is kept as written, because decoding it would mean
    * guessing the bytes' encoding.
    */
-  quoted(what: string): string {
+  quoted(what: string, mayEndUnclosed = false): { value: string; closed: boolean } {
     if (this.text[this.pos] !== '"')
       throw new Problem(`the ${what} field is not in double quotes (found ${quote(this.rest())})`);
     let out = '';
@@ -95,13 +101,17 @@ class Cursor {
       const ch = this.text[i]!;
       if (ch === '"') {
         this.pos = i + 1;
-        return out;
+        return { value: out, closed: true };
       }
       if (ch === '\\' && i + 1 < this.text.length) {
         const next = this.text[i + 1]!;
         out += next === '"' || next === '\\' ? next : ch + next;
         i++;
       } else out += ch;
+    }
+    if (mayEndUnclosed) {
+      this.pos = this.text.length;
+      return { value: out, closed: false };
     }
     throw new Problem(`the ${what} field's closing quote is missing (the line looks truncated)`);
   }
@@ -168,7 +178,7 @@ function parseOrThrow(raw: string): ParsedRequest {
   c.space('[time]');
   const { time, utcOffsetMinutes, date } = parseTime(c.bracketed('time'));
   c.space('request');
-  const request = dashToNull(c.quoted('request'));
+  const request = dashToNull(c.quoted('request').value);
   const parts = request?.split(' ') ?? [];
   const split = parts.length === 3 && parts.every((p) => p !== '');
   c.space('status');
@@ -179,9 +189,10 @@ function parseOrThrow(raw: string): ParsedRequest {
   if (bytesText !== '-' && !(/^\d{1,15}$/.test(bytesText) && Number.isSafeInteger(Number(bytesText))))
     throw new Problem(`byte count ${quote(bytesText)} is neither a whole number nor "-"`);
   c.space('referer');
-  const referer = dashToNull(c.quoted('referer'));
+  const referer = dashToNull(c.quoted('referer').value);
   c.space('user agent');
-  const userAgent = dashToNull(c.quoted('user agent'));
+  const agent = c.quoted('user agent', true);
+  const userAgent = dashToNull(agent.value);
   if (!c.atEnd) throw new Problem(`trailing characters after the user agent: ${quote(c.rest())}`);
   return {
     clientIp,
@@ -196,6 +207,7 @@ function parseOrThrow(raw: string): ParsedRequest {
     bytes: bytesText === '-' ? null : Number(bytesText),
     referer,
     userAgent,
+    truncated: !agent.closed,
   };
 }
 
