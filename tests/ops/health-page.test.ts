@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../core/config/load.js';
 import { createKafka, createProducer } from '../../core/kafka/client.js';
@@ -10,6 +9,7 @@ import { createLogger } from '../../core/log/logger.js';
 import { ControlChannel, controlTopic } from '../../ops/control/control-channel.js';
 import type { StatusReport } from '../../ops/http/status.js';
 import type { LagSample } from '../../ops/lag/lag.js';
+import { CHROMIUM, haveChromium, openWatchedPage } from '../support/browser.js';
 import { newCapture } from '../support/capture.js';
 import { starling } from '../support/cli.js';
 import { mysqlConnection, testConfig } from '../support/context.js';
@@ -21,8 +21,6 @@ import { stagingPool } from '../support/mirror-checksum.js';
 // source rows are committed. The page must show, per group/topic/partition, the lag `starling lag --json`
 // reports, STALLED, the lag chart, the component states, a dead letter, and no console error; resumed, it
 // shows the lag going back to 0. The CLI runs from dist/: `npm run build` first.
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const N = 7;
 
 const base = testConfig();
@@ -144,17 +142,9 @@ describe.skipIf(!haveChromium)(
         )
         .toBe(N);
 
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-      const problems: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-      page.on('response', (r) => {
-        if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-      });
+      const watched = await openWatchedPage();
+      browser = watched.browser;
+      const { page, problems } = watched;
       const res = await page.goto(`${url}/`);
       expect(res?.status()).toBe(200);
       expect(await page.title()).toBe('Starling pipeline health');

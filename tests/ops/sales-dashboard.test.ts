@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../core/config/load.js';
 import { createSalesPool } from '../../ops/http/sales/pool.js';
@@ -11,6 +11,7 @@ import { quoteIdentifier } from '../../schemas/ddl/dialect-neutral.js';
 import { REPORTS } from '../../schemas/ddl/reports.js';
 import { CATALOG_BASE, countryFor, foldProductId } from '../../seeds/contract.js';
 import { dataDirFor } from '../../seeds/source.js';
+import { CHROMIUM, haveChromium, openWatchedPage } from '../support/browser.js';
 import { newCapture } from '../support/capture.js';
 import { mysqlConnection, testConfig, uniqueName } from '../support/context.js';
 import { newStar, warehousePool } from '../support/star.js';
@@ -24,8 +25,6 @@ import { buildSyntheticStar } from '../support/synthetic-star.js';
 // catalog.json, DimCountry.csv) with the data contract's rules; then a sale committed in MariaDB must reach
 // the charts without a reload. A second test times /api/sales at 300,000 facts (printed, not asserted).
 // The CLI runs from dist/: `npm run build` first.
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const dataDir = dataDirFor(undefined);
 const PHONES = 'smart phone';
 
@@ -268,26 +267,9 @@ describe.skipIf(!haveChromium || dataDir === undefined)(
         })
         .toBe(200);
 
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-      });
-      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-      const problems: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-      page.on('response', (r) => {
-        if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-      });
-      // Full page loads only (the filters' history.replaceState is a same-document navigation, not a load).
-      let loads = 0;
-      page.on('load', () => {
-        loads++;
-      });
+      const watched = await openWatchedPage();
+      browser = watched.browser;
+      const { page, problems, loads } = watched;
 
       const res = await page.goto(`${url}/sales`);
       expect(res?.status()).toBe(200);
@@ -333,7 +315,7 @@ describe.skipIf(!haveChromium || dataDir === undefined)(
       // A window marker: set once, it survives only if the page is never reloaded.
       await page.evaluate(`window.salesMarker = 'no reload'`);
       const marker = () => page.evaluate<string>(`window.salesMarker ?? 'reloaded'`);
-      const loadsBefore = loads;
+      const loadsBefore = loads();
 
       // The category filter: the month-wise chart and the three reports narrow to laptops; the address
       // keeps the filter (shareable) without a reload.
@@ -369,7 +351,7 @@ describe.skipIf(!haveChromium || dataDir === undefined)(
         await conn.end();
       }
       expect(await marker()).toBe('no reload');
-      expect(loads).toBe(loadsBefore);
+      expect(loads()).toBe(loadsBefore);
       const updatedAt = Number(await page.locator('[data-testid="updated"]').getAttribute('data-at'));
       expect(Date.now() - updatedAt).toBeLessThan(30_000);
 

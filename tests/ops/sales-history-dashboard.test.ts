@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { linearRegression, linearRegressionLine, rSquared } from 'simple-statistics';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSalesPool } from '../../ops/http/sales/pool.js';
@@ -15,6 +15,7 @@ import { softcartModel } from '../../schemas/softcart.js';
 import { seedCourseTable } from '../../seeds/course-table-seed.js';
 import { SALES_HISTORY, SEARCH_TERMS } from '../../seeds/course-tables.js';
 import { dataDirFor } from '../../seeds/source.js';
+import { CHROMIUM, haveChromium, openWatchedPage } from '../support/browser.js';
 import { testConfig, uniqueName } from '../support/context.js';
 import { warehousePool } from '../support/star.js';
 
@@ -24,8 +25,6 @@ import { warehousePool } from '../support/star.js';
 // default source answers too), served by an in-process HTTP server with the dashboard's sources. Every
 // number is checked against sums and counts computed here from the course files (ecommerce.csv,
 // searchterms.csv), read and added up by this test, and the fitted line against simple-statistics' own fit.
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const dataDir = dataDirFor(undefined);
 
 const base = testConfig();
@@ -148,30 +147,14 @@ describe.skipIf(!haveChromium || dataDir === undefined)(
       };
       const server: HttpServerHandle = await serve(schema);
 
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-      });
-      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-      const problems: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-      page.on('response', (r) => {
-        if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-      });
-      let loads = 0;
-      page.on('load', () => {
-        loads++;
-      });
+      const watched = await openWatchedPage();
+      browser = watched.browser;
+      const { page, problems, loads } = watched;
 
       expect((await page.goto(`${server.url}/sales`))?.status()).toBe(200);
       await expect.poll(() => page.locator('body[data-source="star"]').count(), { timeout: 30_000 }).toBe(1);
       await page.evaluate(`window.salesMarker = 'no reload'`);
-      const loadsBefore = loads;
+      const loadsBefore = loads();
 
       // The source switch: the charts come from sales_history, the report tables give way to a note.
       await page.selectOption('[data-testid="filter-source"]', 'history');
@@ -268,7 +251,7 @@ describe.skipIf(!haveChromium || dataDir === undefined)(
         expect(await text(page, 'projection-with')).toContain('The fitted line');
       }
       expect(await page.evaluate<string>(`window.salesMarker ?? 'reloaded'`)).toBe('no reload');
-      expect(loads).toBe(loadsBefore);
+      expect(loads()).toBe(loadsBefore);
 
       // Back to the star: its (empty) charts and the report tables again; the projection follows the switch.
       await page.selectOption('[data-testid="filter-source"]', 'star');
